@@ -1,0 +1,1 @@
+"""Answer citizens' questions from the index with exact values and verified citations."""

