@@ -1,0 +1,139 @@
+"""DOCX body text via python-docx: paragraphs and tables in document order, table rows as ``cell | cell``.
+
+The body's XML children are walked in order: ``w:p`` becomes one line, ``w:tbl`` one line per
+row, content controls (``w:sdt``) are entered. A cell merged across columns (``gridSpan``)
+appears once; a cell continuing a vertical merge (``vMerge`` without ``restart``) is left
+out, as pdfplumber leaves out spanned cells. Text in a cell's nested table is part of the
+cell's text. Automatic list numbering (``numPr``) is not rendered, so a heading numbered by
+Word rather than typed appears without its number.
+"""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from index.load_render import table_row
+
+log = logging.getLogger(__name__)
+
+_P = qn("w:p")
+_TBL = qn("w:tbl")
+_SDT = qn("w:sdt")
+_SDT_CONTENT = qn("w:sdtContent")
+_TR = qn("w:tr")
+_TC = qn("w:tc")
+_V_MERGE = qn("w:vMerge")
+_VAL = qn("w:val")
+_CUSTOM_XML = qn("w:customXml")
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+class DocxError(ValueError):
+    """A .docx that cannot be read; ``str()`` is the reason shown to the user."""
+
+
+@dataclass
+class DocxText:
+    """Text of a .docx and non-fatal problems."""
+
+    text: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_docx(path: Path) -> None:
+    """Raise :class:`DocxError` unless ``path`` is a zip holding ``word/document.xml``."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(OLE_MAGIC):
+        raise DocxError("not a valid .docx: it is an old Word .doc file renamed (save it as .docx or PDF)")
+    if not head.startswith(ZIP_MAGIC):
+        raise DocxError("not a valid .docx (is it an old .doc renamed?)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise DocxError("not a valid .docx (the zip archive is truncated or damaged)") from exc
+    if "word/document.xml" not in names:
+        raise DocxError("not a valid .docx (no word/document.xml inside: another kind of zip file?)")
+
+
+def extract_docx(path: Path) -> DocxText:
+    """Body text of the .docx at ``path`` (see the module docstring). Raises :class:`DocxError`."""
+    check_docx(path)
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx/lxml raise assorted errors on damaged parts
+        log.debug("python-docx failed", exc_info=exc)
+        raise DocxError("not a valid .docx (the document is damaged)") from exc
+    lines: list[str] = []
+    body = document.element.body
+    _walk(body, document, lines)
+    return DocxText(_squeeze_blank_lines(lines))
+
+
+def _squeeze_blank_lines(lines: list[str]) -> str:
+    """Join lines, keeping at most one empty line in a row (empty paragraphs are spacing)."""
+    kept: list[str] = []
+    for line in lines:
+        if not line.strip() and kept and not kept[-1].strip():
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip("\n")
+
+
+def _walk(container: etree._Element, parent: object, lines: list[str]) -> None:
+    for child in container.iterchildren():
+        if child.tag == _P:
+            lines.append(Paragraph(child, parent).text)  # type: ignore[arg-type]
+        elif child.tag == _TBL:
+            table = Table(child, parent)  # type: ignore[arg-type]
+            for row in _table_rows(table):
+                line = table_row(row)
+                if line:
+                    lines.append(line)
+        elif child.tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                _walk(content, parent, lines)
+        elif child.tag == _CUSTOM_XML:
+            _walk(child, parent, lines)
+
+
+def _table_rows(table: Table) -> list[list[str | None]]:
+    """Each row's cells in order; ``None`` for a cell continuing a vertical merge."""
+    rows: list[list[str | None]] = []
+    for tr in table._tbl.iterchildren(_TR):
+        cells: list[str | None] = []
+        for tc in tr.iterchildren(_TC):
+            if _continues_vertical_merge(tc):
+                cells.append(None)
+                continue
+            cells.append(_cell_text(_Cell(tc, table)))  # type: ignore[arg-type]
+        rows.append(cells)
+    return rows
+
+
+def _continues_vertical_merge(tc: etree._Element) -> bool:
+    tc_pr = tc.tcPr if hasattr(tc, "tcPr") else None
+    if tc_pr is None:
+        return False
+    v_merge = tc_pr.find(_V_MERGE)
+    return v_merge is not None and v_merge.get(_VAL, "continue") != "restart"
+
+
+def _cell_text(cell: _Cell) -> str:
+    """A cell's paragraphs (and nested tables' rows) joined by line breaks."""
+    parts: list[str] = []
+    _walk(cell._tc, cell, parts)
+    return "\n".join(parts)
