@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import time
@@ -16,8 +17,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from index.errors import IngestError
 from index.load import load_file
@@ -432,7 +433,7 @@ def test_national_docx_template_loads_with_all_table_labels() -> None:
 def test_html_main_content_comes_from_trafilatura(tmp_path: Path) -> None:
     """Fails when trafilatura cannot be imported (its justext needs ``lxml[html_clean]``)."""
     try:
-        import trafilatura  # noqa: F401
+        importlib.import_module("trafilatura")
     except ImportError as exc:
         pytest.fail(f"trafilatura cannot be imported ({exc}): add lxml[html_clean] to the dependencies")
     loaded = load(write(tmp_path, "page.html", gbk_page()))
