@@ -377,6 +377,15 @@ def test_truncated_pdf(tmp_path: Path) -> None:
         load(write(tmp_path, "half.pdf", data[: len(data) // 2]))
 
 
+def test_password_protected_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(path), encrypt="secret")
+    c.drawString(72, 720, "annual report")
+    c.save()
+    with pytest.raises(IngestError, match="password-protected"):
+        load(path)
+
+
 def test_pdf_extension_on_other_content(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="not a valid PDF"):
         load(write(tmp_path, "report.pdf", REPORT.encode("utf-8")))
