@@ -1,0 +1,37 @@
+"""The one schema every table shape is read into: a Fact is one cell with its evidence span."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One number read from a report: a table cell (表二/三/四) or a prose fact (table "正文").
+
+    ``start``/``end`` index the report's ORIGINAL extracted text and cover the row the value
+    was read from, so ``text[start:end]`` is a verbatim quote a citation can show.
+    """
+
+    table: str  # "表二" | "表三" | "表四" | "正文"
+    row: str  # canonical row label (index.table_labels)
+    column: str  # canonical column label
+    value: float
+    unit: str  # "件", "万元", "元", "项"
+    start: int
+    end: int
+
+
+@dataclass
+class TableReading:
+    """The facts read from one report's tables, and what looked wrong (never fatal)."""
+
+    facts: list[Fact] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def format_value(value: float) -> str:
+    """``3119.0`` -> ``"3119"``, ``96171.6`` -> ``"96171.6"`` (no exponent, no trailing zeros)."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
