@@ -142,9 +142,8 @@ class Catalogue:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self.transaction() as conn:
-            conn.executescript(SCHEMA)
-            self._install_extensions(conn)
+        self.conn.executescript(SCHEMA)  # executescript commits on its own
+        self._install_extensions(self.conn)
 
     @staticmethod
     def _install_extensions(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,192 @@
+"""The extractive answerer: the exact value from the passages, a short simplified-Chinese
+sentence naming issuer and year, and numbered citations — or a plain abstention."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant import extract as ex
+from assistant.cite import ReportTexts, make_citation
+from assistant.query import QueryAnalysis, issuer_aliases
+from assistant.types import Answer, Citation, Passage
+
+LABELS = {
+    "phone": "联系电话",
+    "fax": "传真号码",
+    "postcode": "邮政编码",
+    "email": "电子邮箱",
+    "address": "地址",
+}
+
+
+@dataclass
+class Part:
+    """One value of the answer and where it came from."""
+
+    label: str
+    value: str
+    found: ex.Found
+    clause: bool = False  # value is a whole clause (quoted as a statement) rather than a bare value
+
+
+def subject(passage: Passage, analysis: QueryAnalysis) -> str:
+    issuer = passage.issuer or "该单位"
+    year = passage.year or analysis.year
+    return f"{issuer}{year}年度" if year else issuer
+
+
+def exclusions(passages: list[Passage], analysis: QueryAnalysis) -> list[str]:
+    """Words naming the issuer (they are not the topic of the question)."""
+    words: list[str] = []
+    for issuer in {p.issuer for p in passages if p.issuer} | set(analysis.issuers):
+        places, body = issuer_aliases(issuer)
+        words.append(issuer)
+        words.extend(places)
+        words.extend(f"{pl}市" for pl in places)
+        words.extend(f"{pl}区" for pl in places)
+        words.extend(f"{pl}县" for pl in places)
+        if body:
+            words.append(body)
+    return words
+
+
+def extract_parts(
+    analysis: QueryAnalysis, passages: list[Passage], publish_dates: dict[str, str | None]
+) -> list[Part]:
+    """The values the question asks for, found in ``passages`` (best first)."""
+    terms = ex.topic_terms(analysis.folded, exclusions(passages, analysis))
+    parts: list[Part] = []
+    for kind in analysis.kinds:
+        found: ex.Found | None = None
+        clause = False
+        if kind == "phone":
+            found = ex.find_phone(passages)
+        elif kind == "fax":
+            found = ex.find_fax(passages)
+        elif kind == "postcode":
+            found = ex.find_postcode(passages)
+        elif kind == "email":
+            found = ex.find_email(passages)
+        elif kind == "address":
+            found = ex.find_address(passages)
+        elif kind == "website":
+            found, clause = ex.find_website(passages, terms), True
+        elif kind == "period":
+            found = ex.find_period(passages)
+        elif kind == "date":
+            iso = publish_dates.get(passages[0].report_id) if passages else None
+            found = ex.find_date(passages, iso)
+        elif kind == "fee":
+            if "行政事业性收费" in analysis.folded:
+                found = ex.find_admin_fee(passages)
+            else:
+                found = ex.find_fee(passages, terms)
+                clause = True
+        elif kind == "problem":
+            for f in ex.find_problem(passages):
+                parts.append(Part("problem", f.value, f, clause=True))
+            continue
+        elif kind == "count":
+            found = ex.find_count(passages, terms, analysis.folded)
+            clause = True
+        else:
+            found = ex.find_best_clause(passages, terms, analysis.folded)
+            clause = True
+        if found is not None:
+            parts.append(Part(kind, found.value, found, clause))
+    return parts
+
+
+def compose(analysis: QueryAnalysis, parts: list[Part], texts: ReportTexts) -> tuple[str, list[Citation]]:
+    """The answer sentence with [n] markers, and its citations (one per cited span)."""
+    citations: list[Citation] = []
+    spans: dict[tuple[str, int, int], int] = {}
+
+    def cite(found: ex.Found) -> str:
+        text = found.passage.search_text
+        start, end = found.start, found.end
+        if not found.passage.search_text[start:end].strip():
+            start, end = 0, len(text)
+        c_start, c_end = ex.sentence_bounds(text, start, end) if end - start < 12 else (start, end)
+        if c_end - c_start > 160:
+            c_start, c_end = start, end
+        key = (found.passage.chunk_id, c_start, c_end)
+        if key not in spans:
+            n = len(citations) + 1
+            citations.append(make_citation(texts, n, found.passage, c_start, c_end))
+            spans[key] = n
+        return f"[{spans[key]}]"
+
+    first = parts[0].found.passage
+    who = subject(first, analysis)
+    pieces: list[str] = []
+    for part in parts:
+        marker = cite(part.found)
+        if part.label in LABELS:
+            pieces.append(f"{LABELS[part.label]}是{part.value}{marker}")
+        elif part.label == "date":
+            pieces.append(f"报告的发布日期是{part.value}{marker}")
+        elif part.label == "period":
+            pieces.append(f"报告的统计期限是{part.value}{marker}")
+        elif part.label == "website":
+            pieces.append(f"报告中写明：{part.value}{marker}")
+        elif part.label == "fee" and not part.clause:
+            pieces.append(f"行政事业性收费金额是{part.value}{marker}")
+        elif part.label == "problem":
+            pieces.append(f"{part.value}{marker}")
+        else:
+            clause = getattr(part.found, "clause", None) or part.found.passage.search_text[part.found.start : part.found.end]
+            clause = _tidy(clause)
+            if part.label in ("count", "fee") and part.value and part.value not in clause:
+                clause = f"{part.value}（{clause}）"
+            pieces.append(f"{clause}{marker}")
+    if parts[0].label == "problem":
+        answer = f"据{who}报告，存在的主要问题：" + "；".join(pieces) + "。"
+    elif all(p.label in LABELS or p.label in ("date", "period") for p in parts):
+        answer = f"{who}报告中，" + "，".join(pieces) + "。"
+    else:
+        answer = f"据{who}报告：" + "；".join(pieces) + "。"
+    return answer, citations
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s*\|\s*", " ", text).strip(" ,，;；、:：")
+    return re.sub(r"\s+", " ", text)
+
+
+def abstain_text(analysis: QueryAnalysis, available_years: list[int], issuers: list[str]) -> str:
+    if analysis.unknown_mentions:
+        named = "、".join(analysis.unknown_mentions)
+        return f"已索引的报告中没有{named}的政府信息公开年度报告，无法回答这个问题。"
+    if analysis.missing_year:
+        years = "、".join(str(y) for y in sorted(set(available_years))) or "其他年份"
+        who = "、".join(issuers) or "该单位"
+        return f"已索引{who}的报告，但没有{analysis.year}年的报告（已有：{years}年），无法回答。"
+    return "已索引的报告中没有找到这个问题的答案。以下是最接近的段落，供参考。"
+
+
+def make_answer(
+    analysis: QueryAnalysis,
+    passages: list[Passage],
+    texts: ReportTexts,
+    publish_dates: dict[str, str | None],
+) -> Answer:
+    """Answer from ``passages`` or abstain (no value is ever taken from another issuer's report)."""
+    if analysis.unknown_mentions or analysis.missing_year or not passages:
+        return Answer(analysis.question, "", True, passages=passages[:3], kind=analysis.kind, year=analysis.year)
+    # Values are never mixed across reports: answer from one report, best-ranked first.
+    parts: list[Part] = []
+    for report_id in list(dict.fromkeys(p.report_id for p in passages))[:3]:
+        scoped = [p for p in passages if p.report_id == report_id]
+        parts = extract_parts(analysis, scoped, publish_dates)
+        if parts or analysis.report_ids:
+            break
+    if not parts:
+        return Answer(analysis.question, "", True, passages=passages[:3], kind=analysis.kind, year=analysis.year)
+    text, citations = compose(analysis, parts, texts)
+    first = parts[0].found.passage
+    return Answer(
+        analysis.question, text, False, citations, passages=passages, kind=analysis.kind,
+        issuer=first.issuer, year=first.year,
+    )

@@ -1,0 +1,90 @@
+"""Citations: map search-form spans to verbatim original text, and verify every quote.
+
+A citation is only shown when ``report_text[start:end] == quote``; one that fails is
+dropped and logged. Quotes are trimmed of surrounding whitespace and punctuation but never
+altered inside.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from threading import Lock
+
+from assistant.types import Citation, Passage
+from index.catalogue import Catalogue
+from index.clean import SearchForm, build_search_form
+
+log = logging.getLogger(__name__)
+
+TRIM = " \t\r\n\u3000,，;；。、|:：()（）"
+
+
+class ReportTexts:
+    """Original texts and search forms of reports, cached (they are immutable per report id)."""
+
+    def __init__(self, catalogue: Catalogue, size: int = 64) -> None:
+        self.catalogue = catalogue
+        self._cache: OrderedDict[str, tuple[str, SearchForm]] = OrderedDict()
+        self._size = size
+        self._lock = Lock()
+
+    def get(self, report_id: str) -> tuple[str, SearchForm]:
+        with self._lock:
+            if report_id in self._cache:
+                self._cache.move_to_end(report_id)
+                return self._cache[report_id]
+        text = self.catalogue.report_text(report_id)
+        form = build_search_form(text)
+        with self._lock:
+            self._cache[report_id] = (text, form)
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        return text, form
+
+    def text(self, report_id: str) -> str:
+        return self.get(report_id)[0]
+
+
+def original_span(texts: ReportTexts, passage: Passage, start: int, end: int) -> tuple[int, int]:
+    """Map ``[start, end)`` of ``passage.search_text`` to a trimmed span of the report's original text."""
+    text, form = texts.get(passage.report_id)
+    base = form.search_offset(passage.start)
+    start = max(0, min(start, len(passage.search_text) - 1))
+    end = max(start + 1, min(end, len(passage.search_text)))
+    o_start, o_end = form.original_span(base + start, base + end)
+    o_start = max(o_start, passage.start)
+    o_end = min(o_end, passage.end)
+    while o_start < o_end and text[o_start] in TRIM:
+        o_start += 1
+    while o_end > o_start and text[o_end - 1] in TRIM:
+        o_end -= 1
+    if o_start >= o_end:
+        return passage.start, passage.end
+    return o_start, o_end
+
+
+def make_citation(texts: ReportTexts, n: int, passage: Passage, start: int, end: int) -> Citation:
+    """A numbered citation quoting the original text behind a search-form span of ``passage``."""
+    o_start, o_end = original_span(texts, passage, start, end)
+    text = texts.text(passage.report_id)
+    return Citation(
+        n=n, report_id=passage.report_id, source=passage.source, issuer=passage.issuer, year=passage.year,
+        section=passage.section, start=o_start, end=o_end, quote=text[o_start:o_end],
+    )
+
+
+def verify_citations(texts: ReportTexts, citations: list[Citation]) -> list[Citation]:
+    """Keep only citations whose quote is exactly the report text at their offsets."""
+    kept = []
+    for c in citations:
+        try:
+            text = texts.text(c.report_id)
+        except KeyError:
+            log.error("citation [%d] names report %s, which is not indexed: dropped", c.n, c.report_id)
+            continue
+        if 0 <= c.start < c.end <= len(text) and text[c.start : c.end] == c.quote and c.quote:
+            kept.append(c)
+        else:
+            log.error("citation [%d] of %s does not match the report text at %d-%d: dropped", c.n, c.source, c.start, c.end)
+    return kept

@@ -1,0 +1,118 @@
+"""The assistant: question in, checked answer with verified citations out.
+
+>>> from index.config import Settings
+>>> assistant = Assistant(Settings.from_env())                           # doctest: +SKIP
+>>> assistant.ask("常州市机关事务管理局的联系电话是多少？").answer          # doctest: +SKIP
+'常州市机关事务管理局2021年度报告中，联系电话是0519-85685811[1]。'
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from assistant.answer import abstain_text, make_answer
+from assistant.cite import ReportTexts, verify_citations
+from assistant.query import QueryAnalysis, analyse
+from assistant.retrieve import HybridRetriever
+from assistant.types import Answer
+from index.config import Settings
+from index.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Answers questions from one data directory (a reader: it never writes the index)."""
+
+    def __init__(self, settings: Settings, store: Store | None = None, *, k: int = 8) -> None:
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        self.settings = settings
+        self.store = store or Store(settings)
+        self.retriever = HybridRetriever(store=self.store, k=k)
+        self.texts = ReportTexts(self.store.catalogue)
+        self._chat_model: Any = None
+        self._chat_model_loaded = False
+
+    def warm_up(self) -> None:
+        """Load the embedder, BM25 and jieba now rather than on the first question."""
+        self.store.check_model()
+        self.store.lexical()
+        self.store.embeddings.embed_query("预热")
+        from index.tokenize import tokenize
+
+        tokenize("政府信息公开")
+
+    @property
+    def chat_model(self) -> Any:
+        """The configured LLM (None when no LLM is configured)."""
+        if not self._chat_model_loaded:
+            from assistant.llm_backends import make_chat_model
+
+            self._chat_model = make_chat_model(self.settings)
+            self._chat_model_loaded = True
+        return self._chat_model
+
+    def analyse(
+        self, question: str, *, issuer: str | None = None, year: int | None = None,
+        context: dict[str, Any] | None = None,
+    ) -> QueryAnalysis:
+        return analyse(question, self.store.catalogue.reports(), issuer=issuer, year=year, context=context)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        issuer: str | None = None,
+        year: int | None = None,
+        context: dict[str, Any] | None = None,
+        use_llm: bool = False,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """Answer ``question``; ``context`` carries the previous turn's issuer/year for follow-ups."""
+        question = (question or "").strip()
+        if not question:
+            raise ValueError("question is empty")
+        self.store.check_model()
+        t0 = time.perf_counter()
+        reports = self.store.catalogue.reports()
+        analysis = analyse(question, reports, issuer=issuer, year=year, context=context)
+        passages = self.retriever.search(analysis)
+        t1 = time.perf_counter()
+        publish_dates = {r.id: r.publish_date for r in reports}
+        answer = self._facts_answer(analysis, reports) or make_answer(analysis, passages, self.texts, publish_dates)
+        if use_llm and not answer.abstained and self.chat_model is not None:
+            from assistant.llm_answer import answer_with_llm
+
+            answer = answer_with_llm(question, passages, answer, self.chat_model, on_token=on_token)
+        answer.citations = verify_citations(self.texts, answer.citations)
+        if not answer.abstained and not answer.citations:
+            log.error("every citation of the answer to %r failed verification: abstaining", question)
+            answer.abstained = True
+        if answer.abstained:
+            issuers = analysis.issuers or sorted({r.issuer or "" for r in reports if r.id in analysis.report_ids})
+            years = [r.year for r in reports if r.issuer in issuers and r.year]
+            answer.answer = abstain_text(analysis, years, issuers)  # type: ignore[arg-type]
+            answer.citations = []
+            answer.passages = passages
+        answer.kind = analysis.kind
+        t2 = time.perf_counter()
+        answer.timings_ms = {
+            "retrieve": (t1 - t0) * 1000,
+            "answer": (t2 - t1) * 1000,
+            "total": (t2 - t0) * 1000,
+        }
+        return answer
+
+    def _facts_answer(self, analysis: QueryAnalysis, reports: list[Any]) -> Answer | None:
+        """Count questions that map to a table cell, answered from the stored table facts."""
+        if analysis.kind not in ("count", "fee") or len(analysis.report_ids) < 1:
+            return None
+        try:
+            from assistant.facts_answer import answer_from_catalogue
+        except ImportError:
+            return None
+        return answer_from_catalogue(analysis, reports, self.store.catalogue, self.texts)
