@@ -143,12 +143,27 @@ def find_period(passages: list[Passage]) -> Found | None:
     return best
 
 
+def _date_label_rank(text: str, start: int) -> int:
+    """0 for 发布日期/发布时间-like labels, 1 for a bare 时间/日期, 2 for 更新/生成/修改 dates."""
+    label = text[max(0, start - 6) : start + 6]
+    if re.search(r"(?:更新|生成|修改|访问|打印)(?:日期|时间)", label):
+        return 2
+    if re.search(r"(?:发布|成文|印发|公开|发文)(?:日期|时间)", label):
+        return 0
+    return 1
+
+
 def find_date(passages: list[Passage], iso_date: str | None) -> Found | None:
     """The publish date as written: a labelled page date, or the catalogue's publish date in the text."""
-    for p in passages:
-        m = LABELLED_DATE.search(p.search_text)
-        if m and not _in_period(p.search_text, m.start(1)):
-            return Found(p, m.start(), m.end(), m.group(1))
+    labelled: list[tuple[int, int, Found]] = []
+    for rank, p in enumerate(passages):
+        for m in LABELLED_DATE.finditer(p.search_text):
+            if not _in_period(p.search_text, m.start(1)):
+                order = _date_label_rank(p.search_text, m.start())
+                labelled.append((order, rank, Found(p, m.start(), m.end(), m.group(1))))
+    labelled = [item for item in labelled if item[0] < 2] or labelled
+    if labelled:
+        return min(labelled, key=lambda item: (item[0], item[1]))[2]
     if iso_date:
         for p in passages:
             for m in ANY_DATE.finditer(p.search_text):
@@ -232,68 +247,108 @@ def _is_table_text(text: str) -> bool:
     return text.count("|") >= 2
 
 
+UNIT_EQUIVALENTS = {"件": {"件", "份"}, "份": {"件", "份"}, "条": {"条"}, "个": {"个"}}
+OUTLINE_VALUE = re.compile(r"^[" + CN_NUM + r"\d]+(?:个)?部分$")
+WH_WORD = re.compile(r"是谁|是什么|是多少|多少|几|哪|什么|有没有|是否|了吗")
+
+
+def focus_terms(folded_question: str, terms: list[str]) -> set[str]:
+    """Topic words right next to the question word (``组长是谁`` -> 组长): they must be matched."""
+    m = WH_WORD.search(folded_question)
+    if not m:
+        return set()
+    before = folded_question[max(0, m.start() - 6) : m.start()]
+    after = folded_question[m.end() : m.end() + 8]
+    near = [t for t in terms if t in before[-len(t) - 2 :] or t in after]
+    return set(near[-2:])
+
+
+def _value_unit(value: str) -> str:
+    v = re.sub(r"^[\d.\s" + CN_NUM + r"]+", "", value).strip()
+    return re.sub(r"^(?:万|亿)?\s*(?:余|多)?", "", v) or v
+
+
+def _unit_ok(value: str, wanted: str | None) -> bool:
+    if not wanted:
+        return True
+    unit = _value_unit(value)
+    return unit in UNIT_EQUIVALENTS.get(wanted, {wanted}) or unit.endswith(wanted)
+
+
 def find_count(passages: list[Passage], terms: list[str], question: str) -> Found | None:
-    """The clause that best matches the question's topic and holds a count (or says there was none)."""
+    """The clause that best matches the question's topic and holds a count (or says there was none).
+
+    A clause is scored by the topic words it holds, plus half the weight of those only found
+    earlier in its sentence ("政府信息公开行政复议351件,其中…,结果纠正64件"). When the question
+    names a unit ("多少件"), the value must carry it; outline counts ("六个部分") never answer.
+    """
     unit_m = QUESTION_UNIT.search(question)
     wanted_unit = unit_m.group(1) if unit_m else None
     wants_percent = bool(re.search(r"率|比例|占比|百分", question))
     asks_yes_no = bool(re.search(r"有没有|是否|了吗|有无", question))
-    best: Found | None = None
+    focus = focus_terms(question, terms)
     total = sum(_weight(t) for t in terms) or 1.0
+    best: Found | None = None
+    best_key: tuple[int, list[tuple[int, int]], str] | None = None
     for rank, p in enumerate(passages):
         text = p.search_text
         clauses = _clauses(text)
         for ci, (cs, ce) in enumerate(clauses):
             clause = text[cs:ce]
-            # context: the clause before, when it has no value of its own ("其中," "2022年,")
-            prev = text[clauses[ci - 1][0] : clauses[ci - 1][1]] if ci else ""
-            matched = _overlap(terms, clause) + 0.5 * _overlap([t for t in terms if t not in clause], prev)
+            s_start, _ = sentence_bounds(text, cs, ce)
+            context = text[s_start:cs]
+            own = _overlap(terms, clause)
+            matched = own + 0.5 * _overlap([t for t in terms if t not in clause], context)
             cov = matched / total
-            if cov < 0.5:
+            if cov < 0.5 or own == 0:
                 continue
-            values = [m for m in COUNT_VALUE.finditer(clause)]
+            if focus and not any(t in clause or t in context for t in focus):
+                continue
+            values = [
+                m for m in COUNT_VALUE.finditer(clause)
+                if not OUTLINE_VALUE.match(m.group(0).strip()) or "部分" in question
+            ]
+            values = [m for m in values if _unit_ok(m.group(0), wanted_unit) or (wants_percent and "%" in m.group(0))]
             negative = NEGATIVE.search(clause)
-            value_text: str | None = None
-            v_start = v_end = 0
             score = cov * 10 - rank * 0.3
             if values:
                 chosen = _closest_value(values, clause, terms, wanted_unit, wants_percent)
                 value_text = chosen.group(0).strip()
-                v_start, v_end = chosen.start(), chosen.end()
-                if wanted_unit and value_text.endswith(wanted_unit):
-                    score += 1.5
                 if wants_percent and "%" in value_text:
                     score += 3
-                if re.fullmatch(r"[" + CN_NUM + r"]+部分", value_text) and "部分" not in question:
-                    score -= 2
             elif negative:
                 value_text = negative.group(0)
-                v_start, v_end = negative.start(), negative.end()
                 score += 0.5 if asks_yes_no or "收到" in question else 0
-            elif _is_table_text(clause) or _is_table_text(text[cs : min(len(text), ce + 40)]):
+            elif _is_table_text(text[cs : min(len(text), ce + 40)]):
                 # a pipe table row: label | n | n ...; the first number after the label
                 tail = text[cs : min(len(text), ce + 40)]
                 m = BARE_TABLE_NUMBER.search(tail, len(clause) - len(clause.lstrip()))
                 if not m:
                     continue
                 value_text = m.group(1) + (wanted_unit or "")
-                v_start, v_end = m.start(), m.end()
-                ce = cs + max(v_end, len(clause))
+                ce = cs + max(m.end(), len(clause))
                 score -= 0.5
             else:
                 continue
             if best is None or score > best.score:
-                start, end = cs, ce
-                # join neighbouring clauses of the same sentence that also answer (“予以公开2件,部分公开2件”)
-                if ci + 1 < len(clauses):
-                    ns, ne = clauses[ci + 1]
-                    nxt = text[ns:ne]
-                    if text[ce : ns].strip(" ") in (",", "，", "、") and COUNT_VALUE.search(nxt) and _overlap(terms, nxt) > 0:
-                        end = ne
-                found = Found(p, start, end, value_text, score)
-                found.value = value_text
-                found.clause = text[start:end].strip()  # type: ignore[attr-defined]
-                best = found
+                best = Found(p, cs, ce, value_text, score)
+                best_key = (ci, clauses, text)
+    if best is None or best_key is None:
+        return None
+    # join neighbouring clauses of the same sentence that answer too ("政策性文件36件,政策解读36条")
+    ci, clauses, text = best_key
+    start, end = best.start, best.end
+    for step in (-1, 1):
+        j = ci + step
+        if 0 <= j < len(clauses):
+            ns, ne = clauses[j]
+            gap = text[min(ne, start) : max(ns, end)] if step < 0 else text[end:ns]
+            neighbour = text[ns:ne]
+            if (step < 0 and text[ne:start].strip() in (",", "，", "、")) or (step > 0 and text[end:ns].strip() in (",", "，", "、")):
+                if COUNT_VALUE.search(neighbour) and _overlap(terms, neighbour) > 0:
+                    start, end = (ns, end) if step < 0 else (start, ne)
+    best.start, best.end = start, end
+    best.clause = text[start:end].strip()  # type: ignore[attr-defined]
     return best
 
 

@@ -18,7 +18,9 @@ from index.clean import fold_query
 YEAR_IN_QUESTION = re.compile(r"((?:19|20)\d{2})\s*年")
 ADMIN_SEGMENT = re.compile(r"([\u4e00-\u9fff]{2,}?)(省|自治区|特别行政区|市|自治州|州|盟|地区|区|县|旗|街道|镇|乡)")
 # A place named in a question: 2+ characters then an administrative suffix.
-PLACE_MENTION = re.compile(r"([\u4e00-\u9fff]{2,4}?)(省|市|区|县|盟|旗|街道)")
+PLACE_MENTION = re.compile(
+    r"(?:^|(?<=[\d年,，。?？“”\"《》、\s的在按对和与及据]))([\u4e00-\u9fff]{2,5}?)(省|市|区|县|盟|旗|街道)"
+)
 GENERIC_PLACES = {
     "全市", "本市", "我市", "该市", "全区", "本区", "我区", "该区", "全县", "本县", "我县", "全省", "本省",
     "市政府", "区政府", "县政府", "省政府", "地级城市", "城市", "社区", "小区", "辖区", "城区", "园区",
@@ -34,7 +36,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"邮箱|电子邮件|e-?mail", re.I)),
     ("postcode", re.compile(r"邮编|邮政编码")),
     ("phone", re.compile(r"电话|热线|拨打|联系方式|号码")),
-    ("website", re.compile(r"网站|网址|电子版|下载|全文公开|在哪.{0,2}(?:查|看)")),
+    ("website", re.compile(r"网址|哪个网站|什么网站|哪个网|电子版|下载|全文公开|在哪.{0,2}(?:查|看|公开)")),
     ("address", re.compile(r"地址|在哪里|在哪儿|位于|去哪")),
     ("period", re.compile(r"统计期限|统计时限|统计期间|统计周期|时间段|哪段时间")),
     ("date", re.compile(r"哪天|哪一天|什么时候|何时|日期|发布时间|印发|发布于|哪年哪月")),
@@ -42,6 +44,8 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("problem", re.compile(r"问题|不足|短板|差距|改进|整改")),
     ("count", re.compile(r"多少|几[件条次个项场篇名人份期部家]|几|数量|总量|有没有|是否.*(?:收到|结转)|收到.*了吗|访问量|答复率|比例|占比|第几")),
 ]
+# "多少件 / 几条 ...": a count with its unit, which outranks contact words ("热线办件有多少件").
+COUNT_WITH_UNIT = re.compile(r"(?:多少|几)\s*(?:件|条|次|个|项|场|篇|名|人次|份|期|家|批|万)")
 CONTACT_KINDS = {"phone", "fax", "email", "postcode", "website", "address"}
 
 
@@ -67,6 +71,8 @@ class QueryAnalysis:
 def detect_kinds(folded: str) -> list[str]:
     """Every kind the question asks for, most specific first (``地址和邮编`` -> address, postcode)."""
     kinds = [name for name, pattern in KIND_PATTERNS if pattern.search(folded)]
+    if COUNT_WITH_UNIT.search(folded) and "count" in kinds:
+        return ["count"]
     if "fee" in kinds and ("count" in kinds) and not re.search(r"收费|费", folded):
         kinds.remove("fee")
     if "address" in kinds and ("website" in kinds):
@@ -182,11 +188,13 @@ def analyse(
     issuer: str | None = None,
     year: int | None = None,
     context: dict[str, object] | None = None,
+    texts: dict[str, str] | None = None,
 ) -> QueryAnalysis:
     """Analyse ``question`` against the indexed ``reports``.
 
     ``issuer``/``year`` are explicit filters (UI); ``context`` holds the previous turn's
-    ``issuer``/``year`` for follow-ups such as ``那传真呢？``.
+    ``issuer``/``year`` for follow-ups such as ``那传真呢？``; ``texts`` maps report ids to
+    their search text, used only for reports whose issuer could not be read.
     """
     folded = fold_query(question)
     kinds = detect_kinds(folded)
@@ -203,6 +211,12 @@ def analyse(
     unknown: list[str] = []
     if scored:
         top = max(s for s, _ in scored)
+        if asked_year is not None:
+            # the best-named issuer *of that year*, when the top issuer has no report that year
+            of_year = [(s, r) for s, r in scored if r.year == asked_year and s >= 10]
+            if of_year and not any(r.year == asked_year for s, r in scored if s >= top - 1e-9):
+                top = max(s for s, _ in of_year)
+                scored = of_year
         chosen = [r for s, r in scored if s >= top - 1e-9]
     else:
         chosen = []
@@ -210,8 +224,14 @@ def analyse(
         if issuer:
             unknown.append(issuer)
         elif mentions:
-            # a named place that no indexed issuer carries, and that no report text mentions either
-            unknown = mentions
+            # a place no indexed issuer carries: only reports whose issuer could not be read
+            # (issuer None) may still be about it, when their own text names the place
+            nameless = [r for r in reports if not r.issuer and any(m in (texts or {}).get(r.id, "") for m in mentions)]
+            if nameless:
+                chosen = nameless
+                issuer_mentioned = True
+            else:
+                unknown = mentions
         elif context and context.get("issuer"):
             chosen = [r for r in reports if r.issuer == context.get("issuer")]
             issuer_mentioned = bool(chosen)

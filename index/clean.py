@@ -17,7 +17,7 @@ from, so a span found in the search form maps back to a verbatim span of the ori
 >>> form.text
 '电话:0519-85685811'
 >>> s = form.text.index("0519"); form.original_span(s, s + 13)
-(9, 22)
+(8, 21)
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 DASHES = str.maketrans({c: "-" for c in "—–－‒―−﹣"})
 SENTENCE_END = set("。！？；!?;:：」』”）)")
 HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|表[一二三四五]|\d+[、.．](?!\d))")
+HEADING_MAX_CHARS = 40
+SENTENCE_PUNCT = set("。！？；!?;，,")
 
 
 def is_cjk(ch: str) -> bool:
@@ -140,8 +142,22 @@ def _typical_line_length(lines: list[str]) -> int:
     return lengths[int(len(lengths) * 0.75)]
 
 
+def _looks_like_heading(line: str) -> bool:
+    """A short numbered heading line (``三、收到和处理政府信息公开申请情况``), not a wrapped sentence."""
+    body = line.strip()
+    return (
+        bool(HEADING_START.match(body))
+        and len(body) <= HEADING_MAX_CHARS
+        and not any(ch in SENTENCE_PUNCT for ch in body)
+    )
+
+
 def _joinable_newlines(chars: list[str]) -> set[int]:
-    """Positions of newlines that break a sentence in the middle (PDF-style hard wrapping)."""
+    """Positions of newlines that break a sentence in the middle (PDF-style hard wrapping).
+
+    A newline after a short heading line is never joined, even where table-heavy text makes
+    the typical line so short that the heading looks like a full, wrapped line.
+    """
     text = "".join(chars)
     lines = text.split("\n")
     width = _typical_line_length(lines)
@@ -157,6 +173,7 @@ def _joinable_newlines(chars: list[str]) -> set[int]:
             and next_stripped
             and stripped[-1] not in SENTENCE_END
             and not HEADING_START.match(nxt)
+            and not _looks_like_heading(line)
             and not (stripped[-1].isdigit() and next_stripped[0].isdigit())
             and "|" not in stripped[-2:]
         ):

