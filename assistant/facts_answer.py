@@ -180,7 +180,6 @@ _T3_ROW_WORDS: tuple[tuple[str, tuple[tuple[str, ...], ...], str], ...] = (
     (r"办理结果总计|答复了?多少|办结", ((T3_TOTAL,),), "办理结果总计"),
 )
 _T3_NEW_WORDS = re.compile(r"新收|新增.{0,6}申请|(?:收到|受理|接收|接到).{0,14}申请|申请(?:数量|总数|件数|数|量)")
-_T3_ANY = re.compile(r"申请|公开|结转")
 
 _T3_COLUMN_WORDS: tuple[tuple[str, tuple[tuple[str, ...], ...], str], ...] = (
     (r"自然人|个人|公民", ((T3_NATURAL,),), "自然人"),
@@ -277,8 +276,6 @@ def _table_three_items(q: str) -> list[CellItem]:
         if m is not None and not _FEE_WORDS.search(q):
             found.append((m.start(), ((T3_NEW,),), "新收政府信息公开申请"))
     if not found:
-        return []
-    if not _T3_ANY.search(q) and not any(rs[0][0] in (T3_CARRIED_IN, T3_CARRIED_OUT) for _, rs, _ in found):
         return []
     if not columns:
         columns = [(((T3_COLUMN_TOTAL,),), "")]
@@ -485,13 +482,19 @@ def _across_fees(question: str, reports: Sequence[tuple[ReportRef, list[Fact], s
     charged: list[str] = []
     free: list[str] = []
     silent: list[str] = []
+    values: list[tuple[ReportRef, str, _Value]] = []
     for report, facts, text in sorted(reports, key=lambda r: (r[0].year or 0, r[0].issuer or r[0].source)):
         v = _resolve(item, _fee_facts(facts, text), text)
         if v is None:
             silent.append(_subject(report))
-        elif v.value > 0:
-            charged.append(f"{_subject(report)}收取{_amount(v.value, UNIT_YUAN)}{citer.mark(report, v.facts[0], text)}")
         else:
+            values.append((report, text, v))
+    # citations are numbered in the order the answer names them: who charged first
+    for report, text, v in values:
+        if v.value > 0:
+            charged.append(f"{_subject(report)}收取{_amount(v.value, UNIT_YUAN)}{citer.mark(report, v.facts[0], text)}")
+    for report, text, v in values:
+        if v.value == 0:
             free.append(f"{_subject(report)}{citer.mark(report, v.facts[0], text)}")
     if not charged and not free:
         return None

@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 TABLE_ORDER = (TABLE_TWO, TABLE_THREE, TABLE_FOUR, PROSE)
+GRID_TABLES = (TABLE_THREE, TABLE_FOUR)
 
 
 def read_tables(text: str, form: SearchForm) -> TableReading:
@@ -90,16 +91,21 @@ def render_facts(facts: list[Fact], warnings: list[str]) -> str:
         mine = [f for f in facts if f.table == table]
         if not mine:
             continue
-        columns = _column_order(table, mine)
         order = {row: i for i, row in enumerate(_row_order(table))}
         rows = sorted(OrderedDict.fromkeys(f.row for f in mine), key=lambda r: order.get(r, len(order)))
-        cell = {(f.row, f.column): f for f in mine}
-        units = sorted({f.unit for f in mine})
-        lines.append(f"{table}（单位：{'/'.join(units)}）")
-        lines.append(" | ".join(["", *columns]).strip())
-        for row in rows:
-            values = [format_value(cell[(row, c)].value) if (row, c) in cell else "" for c in columns]
-            lines.append(" | ".join([row, *values]))
+        if table in GRID_TABLES:
+            columns = _column_order(table, mine)
+            cell = {(f.row, f.column): f for f in mine}
+            lines.append(f"{table}（单位：{'/'.join(sorted({f.unit for f in mine}))}）")
+            lines.append(" | ".join(["行", *columns]))
+            for row in rows:
+                values = [format_value(cell[(row, c)].value) if (row, c) in cell else "" for c in columns]
+                lines.append(" | ".join([row, *values]))
+        else:  # 表二 rows have different columns: one "column=value unit" per cell
+            lines.append(table)
+            for row in rows:
+                cells = [f"{f.column}={format_value(f.value)}{f.unit}" for f in mine if f.row == row]
+                lines.append(" | ".join([row, *cells]))
         lines.append("")
     if not facts:
         lines.append("(no table facts read)")
