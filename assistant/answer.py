@@ -39,6 +39,14 @@ def subject(passage: Passage, analysis: QueryAnalysis) -> str:
 def exclusions(passages: list[Passage], analysis: QueryAnalysis) -> list[str]:
     """Words naming the issuer (they are not the topic of the question)."""
     words: list[str] = []
+    from assistant.query import place_mentions
+
+    for mention in place_mentions(analysis.folded):
+        words.append(mention)
+        # the body named after the place: 瓯海区审计局 -> 审计局
+        m = re.search(re.escape(mention) + r"([\u4e00-\u9fff]{1,8}?(?:局|厅|委员会|委|部|办公室|办事处|政府))", analysis.folded)
+        if m:
+            words.append(m.group(1))
     for issuer in {p.issuer for p in passages if p.issuer} | set(analysis.issuers):
         places, body = issuer_aliases(issuer)
         words.append(issuer)

@@ -36,7 +36,10 @@ ANY_DATE = re.compile(DATE_YMD)
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12}[〔\[(]\d{4}[〕\])]\s*\d{1,4}\s*号)")
 BOOK_TITLE = re.compile(r"(《[^《》]{2,60}》)")
 CN_NUM = "零〇一二两三四五六七八九十百千万"
-UNITS = "条|件|次|场|个|项|篇|期|份|人次|万人次|名|人|家|批|部|件次|万条|万件|元|万元|亿元|%|个百分点|分|天|个工作日|部分|余条|余件|余次|余篇|余项|余个"
+UNITS = "|".join(sorted(
+    "条 件 次 场 个 项 篇 期 份 人次 万人次 名 人 家 批 部 件次 万条 万件 元 万元 亿元 % 个百分点 分 天 个工作日 部分 余条 余件 余次 余篇 余项 余个".split(),
+    key=len, reverse=True,
+))
 COUNT_VALUE = re.compile(
     r"((?:\d+(?:\.\d+)?|[" + CN_NUM + r"]+)\s*(?:万|亿)?\s*(?:余|多)?\s*(?:" + UNITS + r"))"
     r"|(第[" + CN_NUM + r"\d]+(?:名|位)?)"
@@ -197,7 +200,7 @@ def topic_terms(folded_question: str, exclude: list[str]) -> list[str]:
     for tok in tokenize(q):
         if tok in QUESTION_WORDS or tok.isdigit() or len(tok) < 2 and not re.match(r"[\u4e00-\u9fff]", tok):
             continue
-        if len(tok) == 1:
+        if len(tok) == 1 or re.search(r"多少|几|哪|什么|是否", tok):
             continue
         terms.append(tok)
     return list(dict.fromkeys(terms))
@@ -257,10 +260,20 @@ def focus_terms(folded_question: str, terms: list[str]) -> set[str]:
     m = WH_WORD.search(folded_question)
     if not m:
         return set()
-    before = folded_question[max(0, m.start() - 6) : m.start()]
-    after = folded_question[m.end() : m.end() + 8]
-    near = [t for t in terms if t in before[-len(t) - 2 :] or t in after]
-    return set(near[-2:])
+    before = folded_question[: m.start()]
+    after = folded_question[m.end() :]
+    out: set[str] = set()
+    ending = [(before.rfind(t) + len(t), t) for t in terms if t in before]
+    if ending:
+        pos = max(e for e, _ in ending)
+        if pos >= len(before) - 2:
+            out.add(max((t for e, t in ending if e == pos), key=len))
+    starting = [(after.find(t), t) for t in terms if t in after]
+    if starting:
+        pos = min(p for p, _ in starting)
+        if pos <= 2:
+            out.add(max((t for p, t in starting if p == pos), key=len))
+    return out
 
 
 def _value_unit(value: str) -> str:
@@ -295,8 +308,8 @@ def find_count(passages: list[Passage], terms: list[str], question: str) -> Foun
         clauses = _clauses(text)
         for ci, (cs, ce) in enumerate(clauses):
             clause = text[cs:ce]
-            s_start, _ = sentence_bounds(text, cs, ce)
-            context = text[s_start:cs]
+            s_start, s_end = sentence_bounds(text, cs, ce)
+            context = text[s_start:cs] + " " + text[ce:s_end]
             own = _overlap(terms, clause)
             matched = own + 0.5 * _overlap([t for t in terms if t not in clause], context)
             cov = matched / total
@@ -431,19 +444,34 @@ def find_problem(passages: list[Passage]) -> list[Found]:
     return out
 
 
+DOCNUM_WORDS = ("文号", "字号", "文件", "发文")
+
+
 def find_best_clause(passages: list[Passage], terms: list[str], question: str) -> Found | None:
-    """For other questions: the clause (or two) that best covers the question's topic."""
-    best: Found | None = None
+    """For other questions: the clause that best covers the question's topic (and its focus word).
+
+    Questions for a document number ("文号是什么") need a ``XX〔2021〕46号`` in or right after
+    the clause; the words 文号/文件 themselves are not expected in the text.
+    """
     wants_docnum = bool(re.search(r"文号|字号|发文", question))
     wants_title = bool(re.search(r"哪份|哪个文件|什么文件|通知|哪些.*规定|依据", question))
+    if wants_docnum:
+        terms = [t for t in terms if t not in DOCNUM_WORDS]
+    focus = focus_terms(question, terms)
     total = sum(_weight(t) for t in terms) or 1.0
+    best: Found | None = None
     for rank, p in enumerate(passages):
         text = p.search_text
         clauses = _clauses(text)
-        for ci, (cs, ce) in enumerate(clauses):
+        for cs, ce in clauses:
             clause = text[cs:ce]
-            cov = _overlap(terms, clause) / total
-            if cov < 0.34:
+            s_start, s_end = sentence_bounds(text, cs, ce)
+            context = text[s_start:cs] + " " + text[ce:s_end]
+            own = _overlap(terms, clause)
+            cov = (own + 0.5 * _overlap([t for t in terms if t not in clause], context)) / total
+            if own == 0 or cov < (0.2 if wants_docnum else 0.34):
+                continue
+            if focus and not any(t in clause for t in focus):
                 continue
             score = cov * 10 - rank * 0.3
             end = ce

@@ -19,8 +19,11 @@ YEAR_IN_QUESTION = re.compile(r"((?:19|20)\d{2})\s*年")
 ADMIN_SEGMENT = re.compile(r"([\u4e00-\u9fff]{2,}?)(省|自治区|特别行政区|市|自治州|州|盟|地区|区|县|旗|街道|镇|乡)")
 # A place named in a question: 2+ characters then an administrative suffix.
 PLACE_MENTION = re.compile(
-    r"(?:^|(?<=[\d年,，。?？“”\"《》、\s的在按对和与及据]))([\u4e00-\u9fff]{2,5}?)(省|市|区|县|盟|旗|街道)"
+    r"(?:^|(?<=[\d年,，。?？“”\"《》、\s的在按对和与及据]))(?![年的在按对和与及据])"
+    r"([\u4e00-\u9fff]{2,5}?)(省|市|区|县|盟|旗|街道)"
 )
+NEXT_SEGMENT = re.compile(r"([\u4e00-\u9fff]{2,5}?)(区|县|市|旗|街道|镇|乡)")
+ADMIN_LEVEL = {"省": 1, "自治区": 1, "市": 2, "州": 2, "盟": 2, "区": 3, "县": 3, "旗": 3, "街道": 4, "镇": 4, "乡": 4}
 GENERIC_PLACES = {
     "全市", "本市", "我市", "该市", "全区", "本区", "我区", "该区", "全县", "本县", "我县", "全省", "本省",
     "市政府", "区政府", "县政府", "省政府", "地级城市", "城市", "社区", "小区", "辖区", "城区", "园区",
@@ -124,6 +127,11 @@ def issuer_score(issuer: str, folded_question: str) -> float:
     if issuer in folded_question:
         return 100.0 + len(issuer)
     places, body = issuer_aliases(issuer)
+    segments = {m.group(2): m.group(1) for m in ADMIN_SEGMENT.finditer(issuer[: sum(len(p) + 1 for p in places) + 2])}
+    for mention in place_mentions(folded_question):
+        m = ADMIN_SEGMENT.fullmatch(mention)
+        if m and m.group(2) in segments and segments[m.group(2)] not in m.group(1) and m.group(1) not in segments.values():
+            return 0.0  # the question names another district/county of the same level
     score = 0.0
     for stem in places:
         if stem in folded_question:
@@ -171,14 +179,22 @@ def place_mentions(folded: str) -> list[str]:
     """Places a question names (``高淳区``, ``北京市``), without generic ones (``全市``)."""
     out = []
     for m in PLACE_MENTION.finditer(folded):
-        word = m.group(0)
-        stem = m.group(1)
-        if word in GENERIC_PLACES or stem in GENERIC_PLACES or stem.endswith(("全", "本", "我", "该")):
-            continue
-        if any(g in word for g in ("政府", "门户", "网站")):
-            continue
-        out.append(word)
-    return out
+        pos = m.start()
+        match: re.Match[str] | None = m
+        while match is not None:
+            word, stem = match.group(1) + match.group(2), match.group(1)
+            if word in GENERIC_PLACES or stem in GENERIC_PLACES or stem.endswith(("全", "本", "我", "该")):
+                break
+            if any(g in word for g in ("政府", "门户", "网站", "人民")):
+                break
+            out.append(word)
+            pos += len(match.group(0))
+            # a following, lower-level segment of the same name: 武汉市 -> 汉阳区
+            level = ADMIN_LEVEL.get(match.group(2), 9)
+            match = NEXT_SEGMENT.match(folded, pos)
+            if match is not None and ADMIN_LEVEL.get(match.group(2), 0) <= level:
+                match = None
+    return list(dict.fromkeys(out))
 
 
 def analyse(
@@ -239,12 +255,14 @@ def analyse(
                 asked_year = int(context["year"])  # type: ignore[call-overload]
 
     missing_year = False
+    missing_issuers: list[str] = []
     if chosen and asked_year is not None:
         same_year = [r for r in chosen if r.year == asked_year]
         if same_year:
             chosen = same_year
         else:
             missing_year = True
+            missing_issuers = sorted({r.issuer or "" for r in chosen})
             chosen = []
     elif not chosen and asked_year is not None and not unknown:
         chosen = [r for r in reports if r.year == asked_year]
@@ -256,7 +274,7 @@ def analyse(
         year=asked_year,
         issuer_mentioned=issuer_mentioned,
         report_ids=[r.id for r in chosen],
-        issuers=sorted({r.issuer or "" for r in chosen}),
+        issuers=sorted({r.issuer or "" for r in chosen}) or missing_issuers,
         unknown_mentions=unknown,
         missing_year=missing_year,
     )

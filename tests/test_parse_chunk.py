@@ -11,7 +11,7 @@ from index.chunk import chunk_report
 from index.clean import build_search_form
 from index.errors import IngestError
 from index.models import Chunk, ParsedReport
-from index.parse import parse_report
+from index.parse import city_of_district, gazetteer, parse_report
 
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -180,6 +180,53 @@ def test_seed_report() -> None:
     _check_invariants(text, parsed, chunks)
     assert not any("||||" in c.text for c in chunks)
     assert any("0519-85685811" in c.search_text for c in chunks)
+
+
+def _district_report(issuer: str, extra: str = "") -> str:
+    return (
+        f"2023年{issuer}政府信息公开工作年度报告\n"
+        "本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。" + extra + "\n"
+        "一、总体情况\n2023年，区政府持续深化政务公开。\n"
+        "六、其他需要报告的事项\n无。\n"
+    )
+
+
+def _issuer_of(text: str) -> str | None:
+    return parse_report(text, build_search_form(text)).issuer
+
+
+def test_gazetteer_gives_the_city_of_a_district_unique_nationally() -> None:
+    # 平川区 (白银市, 甘肃) and 瓯海区 (温州市) were in no hand-written table; the text never names their city.
+    assert _issuer_of(_district_report("平川区人民政府")) == "白银市平川区人民政府"
+    assert _issuer_of(_district_report("瓯海区审计局")) == "温州市瓯海区审计局"
+    assert _issuer_of(_district_report("高淳区人民政府")) == "南京市高淳区人民政府"
+    assert _issuer_of(_district_report("浦东新区人民政府")) == "上海市浦东新区人民政府"
+    # The text's own "城市+区" still wins.
+    assert _issuer_of(_district_report("平川区人民政府", "平川区隶属白银市，白银市平川区位于甘肃中部。")) == "白银市平川区人民政府"
+
+
+def test_gazetteer_leaves_ambiguous_districts_alone_unless_the_text_disambiguates() -> None:
+    gaz = gazetteer()
+    assert {city for _, city in gaz.districts["鼓楼区"]} >= {"南京市", "福州市", "徐州市", "开封市"}
+    assert {city for _, city in gaz.districts["通州区"]} == {"北京市", "南通市"}
+    assert _issuer_of(_district_report("鼓楼区人民政府")) == "鼓楼区人民政府"
+    assert _issuer_of(_district_report("城关区人民政府")) == "城关区人民政府"  # 兰州市 / 拉萨市
+    assert _issuer_of(_district_report("通州区人民政府")) == "通州区人民政府"  # 北京市 / 南通市
+    # Another city named in the text is no reason to pick it for an ambiguous name ...
+    assert _issuer_of(_district_report("鼓楼区人民政府", "本区与上海市开展合作。")) == "鼓楼区人民政府"
+    # ... but a candidate city, or the province of exactly one candidate, is.
+    assert _issuer_of(_district_report("鼓楼区人民政府", "参加福州市政务公开培训。")) == "福州市鼓楼区人民政府"
+    assert _issuer_of(_district_report("鼓楼区人民政府", "按照河南省要求。")) == "开封市鼓楼区人民政府"
+    assert _issuer_of(_district_report("城关区人民政府", "根据西藏自治区部署。")) == "拉萨市城关区人民政府"
+    assert city_of_district("鼓楼区", "按照江苏省要求。") is None  # 南京市 and 徐州市 are both in 江苏
+    # A unique name whose province is not named while another province is: left alone
+    # (江北区 is now only 宁波's; 重庆's was abolished in 2025).
+    assert city_of_district("江北区", "") == "宁波市"
+    assert city_of_district("江北区", "根据重庆市政府部署。") is None
+    assert city_of_district("江北区", "根据浙江省部署。") == "宁波市"
+    # Counties and names the gazetteer lacks are not looked up here.
+    assert city_of_district("不存在区", "") is None
+    assert _issuer_of(_district_report("合江县人民政府办公室")) == "合江县人民政府办公室"
 
 
 def _shared_reports() -> list[tuple[str, Path]]:
