@@ -203,6 +203,9 @@ def topic_terms(folded_question: str, exclude: list[str]) -> list[str]:
         if len(tok) == 1 or re.search(r"多少|几|哪|什么|是否", tok):
             continue
         terms.append(tok)
+    for full, short in ABBREVIATIONS.items():
+        if full in folded_question:
+            terms.append(short)
     return list(dict.fromkeys(terms))
 
 
@@ -252,6 +255,10 @@ def _is_table_text(text: str) -> bool:
 
 UNIT_EQUIVALENTS = {"件": {"件", "份"}, "份": {"件", "份"}, "条": {"条"}, "个": {"个"}}
 OUTLINE_VALUE = re.compile(r"^[" + CN_NUM + r"\d]+(?:个)?部分$")
+TRAILING_FILLER = re.compile(r"(?:的|有|是|了|共|为|信息|情况|数量|总数|一共|共有|分别|各)+$")
+LEADING_FILLER = re.compile(r"^(?:个|些|份|项|家|位|种|类)")
+# Standard abbreviations used in document numbers and prose (国办发〔2014〕12号).
+ABBREVIATIONS = {"国务院办公厅": "国办", "省政府办公厅": "省政府办", "市政府办公室": "市政府办", "县政府办公室": "县政府办"}
 WH_WORD = re.compile(r"是谁|是什么|是多少|多少|几|哪|什么|有没有|是否|了吗")
 
 
@@ -260,8 +267,8 @@ def focus_terms(folded_question: str, terms: list[str]) -> set[str]:
     m = WH_WORD.search(folded_question)
     if not m:
         return set()
-    before = folded_question[: m.start()]
-    after = folded_question[m.end() :]
+    before = TRAILING_FILLER.sub("", folded_question[: m.start()])
+    after = LEADING_FILLER.sub("", folded_question[m.end() :])
     out: set[str] = set()
     ending = [(before.rfind(t) + len(t), t) for t in terms if t in before]
     if ending:
@@ -458,6 +465,7 @@ def find_best_clause(passages: list[Passage], terms: list[str], question: str) -
     if wants_docnum:
         terms = [t for t in terms if t not in DOCNUM_WORDS]
     focus = focus_terms(question, terms)
+    after_focus = _after_focus(question, terms)
     total = sum(_weight(t) for t in terms) or 1.0
     best: Found | None = None
     for rank, p in enumerate(passages):
@@ -469,11 +477,12 @@ def find_best_clause(passages: list[Passage], terms: list[str], question: str) -
             context = text[s_start:cs] + " " + text[ce:s_end]
             own = _overlap(terms, clause)
             cov = (own + 0.5 * _overlap([t for t in terms if t not in clause], context)) / total
-            if own == 0 or cov < (0.2 if wants_docnum else 0.34):
+            if own == 0 or cov < (0.1 if wants_docnum else 0.34):
                 continue
             if focus and not any(t in clause for t in focus):
                 continue
-            score = cov * 10 - rank * 0.3
+            score = cov * 10 - rank * 0.3 + sum(1 for t in focus if t in clause)
+            score += 1 if after_focus and after_focus in clause else 0
             end = ce
             if wants_docnum:
                 window = text[cs : min(len(text), ce + 60)]
@@ -487,3 +496,13 @@ def find_best_clause(passages: list[Passage], terms: list[str], question: str) -
             if best is None or score > best.score:
                 best = Found(p, cs, end, text[cs:end].strip(), score)
     return best
+
+
+def _after_focus(question: str, terms: list[str]) -> str | None:
+    """The noun a 哪个/什么 asks about (``由哪个部门编制`` -> 部门)."""
+    m = re.search(r"(?:哪个|哪些|哪份|哪一|什么)", question)
+    if not m:
+        return None
+    after = LEADING_FILLER.sub("", question[m.end() :])
+    starting = [t for t in terms if after.startswith(t)]
+    return max(starting, key=len) if starting else None
