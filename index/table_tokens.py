@@ -96,10 +96,3 @@ def extend_over_pipe(text: str, end: int) -> int:
         return i + 1
     return end
 
-
-def line_span(text: str, cells: list[Cell], line: int) -> tuple[int, int] | None:
-    """The span from the first to the last non-blank cell on ``line``, or None."""
-    on_line = [c for c in cells if c.line == line and c.kind != "blank"]
-    if not on_line:
-        return None
-    return on_line[0].start, extend_over_pipe(text, on_line[-1].end)
