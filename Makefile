@@ -1,0 +1,30 @@
+# One command to set up and run the app, one to set up and run the tests (see README).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# constraints.txt pins the CPU build of torch, so a CPU machine never pulls the multi-GB CUDA wheel.
+INSTALL := $(PIP) install -c constraints.txt
+
+.PHONY: setup setup-test browser app test test-fast
+
+$(PY):
+	python3 -m venv $(VENV)
+
+setup: $(PY)
+	$(INSTALL) -e .
+
+setup-test: $(PY)
+	$(INSTALL) -e '.[test,llm]'
+
+# Debian's chromium for the browser test (Playwright's own browser download is impossible here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+app: setup
+	$(PY) app.py
+
+test: setup-test browser
+	$(PY) -m pytest
+
+test-fast: setup-test
+	$(PY) -m pytest -m "not slow"
