@@ -59,8 +59,11 @@ def progress_bar(total_label: str) -> Iterator[Any]:
 
     def update(done: float, total: float, message: str) -> None:
         nonlocal bar
+        if bar is not None and bar.total != total:
+            bar.close()  # a new phase (e.g. eval: files, then questions)
+            bar = None
         if bar is None:
-            bar = tqdm(total=total, desc=total_label, unit="file", file=sys.stderr, leave=False)
+            bar = tqdm(total=total, desc=total_label, unit="item", file=sys.stderr, leave=False)
         bar.n = done
         bar.set_postfix_str(message[:40], refresh=False)
         bar.refresh()

@@ -400,7 +400,7 @@ class _Citer:
 
 
 def _subject(report: ReportRef) -> str:
-    name = report.issuer or report.source
+    name = report.issuer or f"报告《{report.source}》中"
     return f"{name}{report.year}年" if report.year else name
 
 
