@@ -31,6 +31,12 @@ from index.tokenize import tokenize
 log = logging.getLogger(__name__)
 
 RRF_K = 60
+# Section keys without a heading of their own, named for citizens.
+SECTION_NAMES = {"preamble": "开头部分", "body": "正文", "signature": "落款"}
+
+
+def section_label(key: str, title: str) -> str:
+    return title or SECTION_NAMES.get(key, key)
 KIND_EXPANSIONS: dict[str, list[str]] = {
     "phone": ["电话", "联系电话", "联系"],
     "fax": ["传真"],
@@ -110,7 +116,7 @@ class HybridRetriever(BaseRetriever):
         return [
             Passage(
                 chunk_id=c.id, report_id=c.report_id, source=c.source, issuer=c.issuer, year=c.year,
-                section=c.section_title or c.section, start=c.start, end=c.end, text=c.text,
+                section=section_label(c.section, c.section_title), start=c.start, end=c.end, text=c.text,
                 search_text=c.search_text, score=fused[c.id],
             )
             for c in chunks
@@ -121,7 +127,7 @@ class HybridRetriever(BaseRetriever):
         return [
             Passage(
                 chunk_id=c.id, report_id=c.report_id, source=c.source, issuer=c.issuer, year=c.year,
-                section=c.section_title or c.section, start=c.start, end=c.end, text=c.text,
+                section=section_label(c.section, c.section_title), start=c.start, end=c.end, text=c.text,
                 search_text=c.search_text,
             )
             for c in self.store.catalogue.ready_chunks_of(report_id)
