@@ -10,6 +10,7 @@ another body's report.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from index.catalogue import ReportRecord
@@ -204,13 +205,13 @@ def analyse(
     issuer: str | None = None,
     year: int | None = None,
     context: dict[str, object] | None = None,
-    texts: dict[str, str] | None = None,
+    text_of: Callable[[str], str] | None = None,
 ) -> QueryAnalysis:
     """Analyse ``question`` against the indexed ``reports``.
 
     ``issuer``/``year`` are explicit filters (UI); ``context`` holds the previous turn's
-    ``issuer``/``year`` for follow-ups such as ``那传真呢？``; ``texts`` maps report ids to
-    their search text, used only for reports whose issuer could not be read.
+    ``issuer``/``year`` for follow-ups such as ``那传真呢？``; ``text_of`` gives a report's search
+    text, asked only for reports whose issuer could not be read.
     """
     folded = fold_query(question)
     kinds = detect_kinds(folded)
@@ -242,7 +243,10 @@ def analyse(
         elif mentions:
             # a place no indexed issuer carries: only reports whose issuer could not be read
             # (issuer None) may still be about it, when their own text names the place
-            nameless = [r for r in reports if not r.issuer and any(m in (texts or {}).get(r.id, "") for m in mentions)]
+            nameless = [
+                r for r in reports
+                if not r.issuer and text_of is not None and any(m in text_of(r.id) for m in mentions)
+            ]
             if nameless:
                 chosen = nameless
                 issuer_mentioned = True

@@ -79,8 +79,10 @@ class Assistant:
         self.store.check_model()
         t0 = time.perf_counter()
         reports = self.store.catalogue.reports()
-        nameless = {r.id: self.texts.get(r.id)[1].text for r in reports if not r.issuer}
-        analysis = analyse(question, reports, issuer=issuer, year=year, context=context, texts=nameless)
+        analysis = analyse(
+            question, reports, issuer=issuer, year=year, context=context,
+            text_of=lambda report_id: self.texts.get(report_id)[1].text,
+        )
         passages = self.retriever.search(analysis)
         t1 = time.perf_counter()
         publish_dates = {r.id: r.publish_date for r in reports}
