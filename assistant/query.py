@@ -260,6 +260,13 @@ def analyse(
 
     missing_year = False
     missing_issuers: list[str] = []
+    span = sorted(set(years)) if year is None and len(set(years)) >= 2 else []
+    if chosen and span:
+        # "2021年到2023年" / "2021年和2022年": every report of the issuer in that range
+        in_range = [r for r in chosen if r.year is not None and span[0] <= r.year <= span[-1]]
+        if in_range:
+            chosen = in_range
+            asked_year = None
     if chosen and asked_year is not None:
         same_year = [r for r in chosen if r.year == asked_year]
         if same_year:

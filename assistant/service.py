@@ -112,7 +112,7 @@ class Assistant:
 
     def _facts_answer(self, analysis: QueryAnalysis, reports: list[Any]) -> Answer | None:
         """Count questions that map to a table cell, answered from the stored table facts."""
-        if analysis.kind not in ("count", "fee") or analysis.unknown_mentions or analysis.missing_year:
+        if analysis.kind not in ("count", "fee", "general") or analysis.unknown_mentions or analysis.missing_year:
             return None
         try:
             from assistant.facts_answer import answer_from_catalogue

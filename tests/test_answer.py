@@ -143,3 +143,17 @@ def test_eval_on_a_small_qa_file(built_index: Settings, tmp_path: Path) -> None:
     assert m["invalid_citations"] == 0
     assert 0.0 <= m["retrieval_hit_at_5"] <= 1.0
     assert [r["id"] for r in report.rows] == ["a", "b", "c"]
+
+
+def test_change_across_years_cites_each_report(assistant: Assistant) -> None:
+    answer = assistant.ask("示例区2022年到2023年新收申请数的变化")
+    assert not answer.abstained, answer.answer
+    assert "12" in answer.answer and "47" in answer.answer
+    assert {c.year for c in answer.citations} == {2022, 2023}
+    _check_citations(assistant, answer)
+
+
+def test_table_cell_question_is_answered_from_facts(assistant: Assistant) -> None:
+    answer = assistant.ask("示例区2023年行政复议多少件？")
+    assert not answer.abstained and "1件" in answer.answer
+    _check_citations(assistant, answer)
