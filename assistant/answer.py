@@ -55,7 +55,7 @@ def exclusions(passages: list[Passage], analysis: QueryAnalysis) -> list[str]:
         words.extend(f"{pl}区" for pl in places)
         words.extend(f"{pl}县" for pl in places)
         if body:
-            words.append(body)
+            words.extend([body, body.replace("人民", "")])
     return words
 
 

@@ -262,8 +262,12 @@ ABBREVIATIONS = {"国务院办公厅": "国办", "省政府办公厅": "省政�
 WH_WORD = re.compile(r"是谁|是什么|是多少|多少|几|哪|什么|有没有|是否|了吗")
 
 
+GENERIC_FOCUS = frozenset("信息公开 政府信息公开 政务公开 办公室 办公 公室 政府 信息 公开 工作 年报 报告 单位".split())
+
+
 def focus_terms(folded_question: str, terms: list[str]) -> set[str]:
     """Topic words right next to the question word (``组长是谁`` -> 组长): they must be matched."""
+    terms = [t for t in terms if t not in GENERIC_FOCUS]
     m = WH_WORD.search(folded_question)
     if not m:
         return set()
@@ -330,7 +334,7 @@ def find_count(passages: list[Passage], terms: list[str], question: str) -> Foun
             ]
             values = [m for m in values if _unit_ok(m.group(0), wanted_unit) or (wants_percent and "%" in m.group(0))]
             negative = NEGATIVE.search(clause)
-            score = cov * 10 - rank * 0.3
+            score = cov * 10 - rank * 0.3 + 1.5 * sum(1 for t in focus if t in clause)
             if values:
                 chosen = _closest_value(values, clause, terms, wanted_unit, wants_percent)
                 value_text = chosen.group(0).strip()

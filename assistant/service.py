@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -86,7 +87,9 @@ class Assistant:
         passages = self.retriever.search(analysis)
         t1 = time.perf_counter()
         publish_dates = {r.id: r.publish_date for r in reports}
-        answer = self._facts_answer(analysis, reports) or make_answer(analysis, passages, self.texts, publish_dates)
+        text_answer = make_answer(analysis, passages, self.texts, publish_dates)
+        facts_answer = self._facts_answer(analysis, reports)
+        answer = _with_prose_support(facts_answer, text_answer) if facts_answer else text_answer
         if use_llm and not answer.abstained and self.chat_model is not None:
             from assistant.llm_answer import answer_with_llm
 
@@ -119,3 +122,22 @@ class Assistant:
         except ImportError:
             return None
         return answer_from_catalogue(analysis, reports, self.store.catalogue, self.texts)
+
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _with_prose_support(facts: Answer, text: Answer) -> Answer:
+    """A table answer that the prose states too also cites the prose sentence (staff read it faster)."""
+    if text.abstained or not text.citations or len(facts.citations) != 1:
+        return facts
+    table_numbers = set(NUMBER.findall(re.sub(r"\[\d+\]", "", facts.answer))) - {str(facts.year)}
+    prose = text.citations[0]
+    if not table_numbers or not table_numbers & set(NUMBER.findall(prose.quote.replace(" ", ""))):
+        return facts
+    if prose.report_id != facts.citations[0].report_id:
+        return facts
+    prose.n = 2
+    facts.citations.append(prose)
+    facts.answer = facts.answer.rstrip("。") + "[2]。" if facts.answer.endswith("。") else facts.answer + "[2]"
+    return facts
