@@ -292,8 +292,10 @@ def _table_two_items(q: str) -> list[CellItem]:
     items: list[CellItem] = []
     if re.search(r"行政事业性收费|事业性收费", q):
         items.append(CellItem("行政事业性收费金额", TABLE_TWO, ((T2_FEES,),), ((T2_FEE_AMOUNT,),), UNIT_TEN_THOUSAND_YUAN))
+    # "2021年…政府信息公开年报中行政许可…" names the report, not 公开信息
+    hint_q = re.sub(r"政府信息公开(?:工作)?(?:年度)?(?:报告|年报)", "", q)
     for word, row in _T2_DECISION_ROWS:
-        if re.search(word, q) and not _T2_PROSE_HINT.search(q):
+        if re.search(word, q) and not _T2_PROSE_HINT.search(hint_q):
             items.append(CellItem(f"{word}处理决定", TABLE_TWO, ((row,),), ((T2_DECISIONS,),)))
     for word, row in ((r"规范性文件", T2_NORMATIVE), (r"规章", T2_RULES)):
         if not re.search(word, q):
