@@ -244,13 +244,13 @@ class Catalogue:
         return str(row[0])
 
     # -- chunks ---------------------------------------------------------------------------
-    def ready_chunks(self) -> list[ChunkRecord]:
-        """All chunks of ready reports in a stable order (the BM25 document order)."""
-        rows = self.conn.execute(
-            'SELECT c.id, c.report_id, c.ordinal, c.section, c.section_title, c.start, c."end", c.text, '
-            "c.search_text, c.tokens, r.source, r.issuer, r.year FROM chunks c JOIN reports r ON r.id = c.report_id "
-            "WHERE r.state = 'ready' ORDER BY c.report_id, c.ordinal"
-        )
+    _CHUNK_SELECT = (
+        'SELECT c.id, c.report_id, c.ordinal, c.section, c.section_title, c.start, c."end", c.text, '
+        "c.search_text, c.tokens, r.source, r.issuer, r.year FROM chunks c JOIN reports r ON r.id = c.report_id "
+    )
+
+    @staticmethod
+    def _chunk_records(rows: Iterator[sqlite3.Row]) -> list[ChunkRecord]:
         return [
             ChunkRecord(
                 id=r[0], report_id=r[1], ordinal=r[2], section=r[3], section_title=r[4], start=r[5], end=r[6],
@@ -259,28 +259,19 @@ class Catalogue:
             )
             for r in rows
         ]
+
+    def ready_chunks(self) -> list[ChunkRecord]:
+        """All chunks of ready reports in a stable order (the BM25 document order)."""
+        rows = self.conn.execute(self._CHUNK_SELECT + "WHERE r.state = 'ready' ORDER BY c.report_id, c.ordinal")
+        return self._chunk_records(rows)
+
+    def ready_chunks_of(self, report_id: str) -> list[ChunkRecord]:
+        """The chunks of one report, in order."""
+        rows = self.conn.execute(self._CHUNK_SELECT + "WHERE c.report_id = ? ORDER BY c.ordinal", (report_id,))
+        return self._chunk_records(rows)
 
     def chunk_ids(self, report_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM chunks WHERE report_id = ?", (report_id,))]
-
-    def report_chunks(self, report_id: str) -> list[ChunkRecord]:
-        return [c for c in self.ready_chunks_of(report_id)]
-
-    def ready_chunks_of(self, report_id: str) -> list[ChunkRecord]:
-        rows = self.conn.execute(
-            'SELECT c.id, c.report_id, c.ordinal, c.section, c.section_title, c.start, c."end", c.text, '
-            "c.search_text, c.tokens, r.source, r.issuer, r.year FROM chunks c JOIN reports r ON r.id = c.report_id "
-            "WHERE c.report_id = ? ORDER BY c.ordinal",
-            (report_id,),
-        )
-        return [
-            ChunkRecord(
-                id=r[0], report_id=r[1], ordinal=r[2], section=r[3], section_title=r[4], start=r[5], end=r[6],
-                text=r[7], search_text=r[8], tokens=r[9].split(" ") if r[9] else [], source=r[10],
-                issuer=r[11], year=r[12],
-            )
-            for r in rows
-        ]
 
     # -- embedding cache ------------------------------------------------------------------
     def cached_vectors(self, model: str, shas: list[str]) -> dict[str, bytes]:
