@@ -40,7 +40,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"邮箱|电子邮件|e-?mail", re.I)),
     ("postcode", re.compile(r"邮编|邮政编码")),
     ("phone", re.compile(r"电话|热线|拨打|联系方式|号码")),
-    ("website", re.compile(r"网址|哪个网站|什么网站|哪个网|电子版|下载|全文公开|在哪.{0,2}(?:查|看|公开)")),
+    ("website", re.compile(r"网址|哪个网站|什么网站|哪个网|电子版|下载|全文|在哪.{0,4}(?:查|看|阅|找到|公开)")),
     ("address", re.compile(r"地址|在哪里|在哪儿|位于|去哪")),
     ("period", re.compile(r"统计期限|统计时限|统计期间|统计周期|时间段|哪段时间")),
     ("date", re.compile(r"哪天|哪一天|什么时候|何时|日期|发布时间|印发|发布于|哪年哪月")),
