@@ -138,7 +138,7 @@ def compose(analysis: QueryAnalysis, parts: list[Part], texts: ReportTexts) -> t
         elif part.label == "period":
             pieces.append(f"报告的统计期限是{part.value}{marker}")
         elif part.label == "website":
-            pieces.append(f"报告中写明：{part.value}{marker}")
+            pieces.append(f"{part.value}{marker}")
         elif part.label == "fee" and not part.clause:
             pieces.append(f"行政事业性收费金额是{part.value}{marker}")
         elif part.label == "problem":
