@@ -31,7 +31,7 @@ class Part:
 
 
 def subject(passage: Passage, analysis: QueryAnalysis) -> str:
-    issuer = passage.issuer or "该单位"
+    issuer = passage.issuer or f"《{passage.source}》"
     year = passage.year or analysis.year
     return f"{issuer}{year}年度" if year else issuer
 

@@ -128,16 +128,19 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _with_prose_support(facts: Answer, text: Answer) -> Answer:
-    """A table answer that the prose states too also cites the prose sentence (staff read it faster)."""
+    """When the prose states the same number as the table, answer in the report's own words and
+    cite both the sentence and the table row; otherwise the table answer stands alone."""
     if text.abstained or not text.citations or len(facts.citations) != 1:
         return facts
     table_numbers = set(NUMBER.findall(re.sub(r"\[\d+\]", "", facts.answer))) - {str(facts.year)}
     prose = text.citations[0]
-    if not table_numbers or not table_numbers & set(NUMBER.findall(prose.quote.replace(" ", ""))):
+    prose_numbers = set(NUMBER.findall(prose.quote.replace(" ", ""))) & set(NUMBER.findall(text.answer))
+    if not table_numbers or not table_numbers & prose_numbers or prose.report_id != facts.citations[0].report_id:
         return facts
-    if prose.report_id != facts.citations[0].report_id:
-        return facts
-    prose.n = 2
-    facts.citations.append(prose)
-    facts.answer = facts.answer.rstrip("。") + "[2]。" if facts.answer.endswith("。") else facts.answer + "[2]"
-    return facts
+    if "|" in prose.quote:
+        return facts  # the "prose" is the same table row: the facts answer reads better
+    row = facts.citations[0]
+    row.n = len(text.citations) + 1
+    text.citations.append(row)
+    text.answer = text.answer.rstrip("。") + f"[{row.n}]。"
+    return text
