@@ -1,0 +1,318 @@
+"""Plain functions behind the web UI (no Gradio here, so they are tested without it).
+
+One :class:`AppContext` per process: one Store shared by the Assistant (reader) and the Indexer
+(the single writer); SQLite WAL lets the chat read while an ingest or re-index writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.qa_log import QaLog
+from assistant.service import Assistant
+from assistant.types import Answer
+from assistant.ui.auth import AdminAuth
+from assistant.ui.render import esc, render_answer, render_in_context
+from index.config import Settings
+from index.errors import DisclosureError
+from index.pipeline import SUPPORTED_SUFFIXES, Indexer, IngestResult, copy_sample_reports
+from index.store import Store
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[float, float, str], None]
+ALL = "全部"
+SEEDED_KEY = "ui_samples_seeded"
+STATUS_LABELS = {"indexed": "已索引", "replaced": "已替换", "unchanged": "未变化", "failed": "失败"}
+REPORT_HEADERS = ["ID", "发布机关", "年度", "发布日期", "分块数", "警告数", "文件名"]
+WRONG_HEADERS = ["记录", "时间", "问题", "回答", "引用", "意见"]
+RECENT_HEADERS = ["记录", "时间", "问题", "未作答", "引用数", "已核对"]
+
+
+@dataclass
+class AppContext:
+    """Everything the handlers share: settings, store, assistant, indexer, Q&A log, admin auth."""
+
+    settings: Settings
+    store: Store
+    assistant: Assistant
+    indexer: Indexer
+    qa_log: QaLog
+    auth: AdminAuth
+
+    @classmethod
+    def open(cls, settings: Settings) -> AppContext:
+        store = Store(settings)
+        return cls(
+            settings=settings, store=store, assistant=Assistant(settings, store), indexer=Indexer(settings, store),
+            qa_log=QaLog(store.catalogue), auth=AdminAuth(settings),
+        )
+
+    def ensure_index(self) -> list[IngestResult]:
+        """First start: index the bundled sample reports so a new user can ask at once."""
+        catalogue = self.store.catalogue
+        if catalogue.reports(state=None) or catalogue.get_meta(SEEDED_KEY):
+            return []
+        paths = copy_sample_reports(self.settings.data_dir / "sample_reports")
+        log.info("empty index: indexing %d bundled sample report(s)", len(paths))
+        results = self.indexer.ingest(paths)
+        with catalogue.transaction() as conn:
+            catalogue.set_meta(conn, SEEDED_KEY, "1")
+        return results
+
+
+# -- answering ------------------------------------------------------------------------------
+def _year(value: Any) -> int | None:
+    if value in (None, "", ALL):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise DisclosureError(f"年度 {value!r} 不是年份") from None
+
+
+def _issuer(value: Any) -> str | None:
+    return None if value in (None, "", ALL) else str(value)
+
+
+def answer_question(
+    ctx: AppContext, question: str, *, issuer: Any = None, year: Any = None,
+    context: dict[str, Any] | None = None, use_llm: bool = False,
+    on_token: Callable[[str], None] | None = None, channel: str = "web",
+) -> Answer:
+    """Ask the assistant and log the answer."""
+    question = (question or "").strip()
+    if not question:
+        raise DisclosureError("请输入问题。")
+    if len(question) > 500:
+        raise DisclosureError("问题太长（最多 500 字）。")
+    if not ctx.store.catalogue.reports():
+        raise DisclosureError("还没有索引任何报告：请管理员在「报告管理」中上传报告。")
+    answer = ctx.assistant.ask(
+        question, issuer=_issuer(issuer), year=_year(year), context=context or None,
+        use_llm=use_llm, on_token=on_token,
+    )
+    ctx.qa_log.record(answer, channel=channel)
+    return answer
+
+
+def api_ask(ctx: AppContext, question: str, issuer: str | None = None, year: int | str | None = None) -> dict[str, Any]:
+    """The public ``/ask`` endpoint: answer text, abstained flag and citations (list of dicts)."""
+    answer = answer_question(ctx, question, issuer=issuer, year=year, channel="api")
+    data = answer.to_json()
+    return {"answer": data["answer"], "abstained": data["abstained"], "citations": data["citations"]}
+
+
+def passages_of(answer: Answer) -> list[dict[str, Any]]:
+    return [asdict(p) for p in answer.passages]
+
+
+def chat_stream(
+    ctx: AppContext, question: str, history: list[dict[str, Any]] | None, context: dict[str, Any] | None,
+    issuer: Any = None, year: Any = None, use_llm: bool = False,
+) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any] | None]]:
+    """Yield (messages, context) as the answer forms; the last yield holds the checked answer.
+
+    ``context`` is the previous answer's issuer/year, so "那传真呢？" follows a phone question.
+    """
+    question = (question or "").strip()
+    history = list(history or [])
+    if not question:
+        yield history, context
+        return
+    history = history + [{"role": "user", "content": esc(question)}, {"role": "assistant", "content": "正在查找相关报告…"}]
+    yield history, context
+    tokens: queue.Queue[str] = queue.Queue()
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["answer"] = answer_question(
+                ctx, question, issuer=issuer, year=year, context=context, use_llm=use_llm, on_token=tokens.put
+            )
+        except Exception as exc:  # noqa: BLE001 - shown in the chat, not a traceback
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="chat-answer", daemon=True)
+    worker.start()
+    partial = ""
+    while worker.is_alive() or not tokens.empty():
+        try:
+            partial += tokens.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        history[-1] = {"role": "assistant", "content": esc(partial) + " ▌"}
+        yield history, context
+    worker.join()
+    error = box.get("error")
+    if error is not None:
+        if not isinstance(error, DisclosureError):
+            log.error("answering %r failed", question, exc_info=error)
+        message = str(error) if isinstance(error, DisclosureError) else "抱歉，回答时出错了，请稍后再试。"
+        history[-1] = {"role": "assistant", "content": esc(message)}
+        yield history, context
+        return
+    answer: Answer = box["answer"]
+    if not answer.abstained and not partial:  # show the checked text growing before the citations
+        step = max(1, len(answer.answer) // 5)
+        for cut in range(step, len(answer.answer), step):
+            history[-1] = {"role": "assistant", "content": esc(answer.answer[:cut]) + " ▌"}
+            yield history, context
+            time.sleep(0.02)
+    history[-1] = {"role": "assistant", "content": render_answer(answer.to_json(), passages_of(answer))}
+    if not answer.abstained and (answer.issuer or answer.year):
+        context = {"issuer": answer.issuer, "year": answer.year}
+    yield history, context
+
+
+def filter_choices(ctx: AppContext) -> tuple[list[str], list[str]]:
+    """Issuer and year choices for the chat filters, from the catalogue."""
+    reports = ctx.store.catalogue.reports()
+    issuers = sorted({r.issuer for r in reports if r.issuer})
+    years = sorted({str(r.year) for r in reports if r.year}, reverse=True)
+    return [ALL, *issuers], [ALL, *years]
+
+
+# -- citation review ------------------------------------------------------------------------
+def recent_choices(ctx: AppContext, limit: int = 100) -> list[tuple[str, int]]:
+    return [(e.label, e.id) for e in ctx.qa_log.recent(limit)]
+
+
+def recent_rows(ctx: AppContext, limit: int = 100) -> list[list[Any]]:
+    return [
+        [e.id, e.time[:19].replace("T", " "), e.question, "是" if e.abstained else "", len(e.citations), len(e.verdicts)]
+        for e in ctx.qa_log.recent(limit)
+    ]
+
+
+def _report_text(ctx: AppContext, report_id: str) -> str | None:
+    try:
+        return ctx.store.catalogue.report_text(report_id)
+    except KeyError:
+        return None
+
+
+def show_entry(ctx: AppContext, log_id: Any) -> tuple[str, list[tuple[str, int]]]:
+    """The logged answer with each citation inside its report; and the choices for a verdict."""
+    if log_id in (None, ""):
+        return "<p>请选择一条回答。</p>", []
+    entry = ctx.qa_log.get(int(log_id))
+    if entry is None:
+        return "<p>没有这条记录。</p>", []
+    verdict_names = {"correct": "✅ 正确", "wrong": "❌ 错误"}
+    parts = [
+        f"<h3>问题：{esc(entry.question)}</h3>",
+        f"<p><strong>回答：</strong>{esc(entry.answer)}</p>",
+        f"<p><small>记录 #{entry.id} · {esc(entry.time)} · {esc(entry.channel)}</small></p>",
+    ]
+    if 0 in entry.verdicts:
+        v, c = entry.verdicts[0]
+        parts.append(f"<p>整体回答：{verdict_names[v]} {esc(c)}</p>")
+    if not entry.citations:
+        parts.append("<p>（本回答没有引用。）</p>")
+    for c in entry.citations:
+        parts.append(render_in_context(_report_text(ctx, c["report_id"]), c))
+        if int(c["n"]) in entry.verdicts:
+            v, comment = entry.verdicts[int(c["n"])]
+            parts.append(f"<p>核对结果：{verdict_names[v]} {esc(comment)}</p>")
+    choices = [(f"引用 [{c['n']}]", int(c["n"])) for c in entry.citations] + [("整体回答", 0)]
+    return "\n".join(parts), choices
+
+
+def save_verdict(ctx: AppContext, log_id: Any, n: Any, verdict: str, comment: str) -> str:
+    """Record a staff verdict; returns a confirmation line."""
+    if log_id in (None, "") or n in (None, ""):
+        raise DisclosureError("请先选择回答和引用。")
+    labels = {"正确": "correct", "错误": "wrong", "correct": "correct", "wrong": "wrong"}
+    if verdict not in labels:
+        raise DisclosureError("请选择「正确」或「错误」。")
+    try:
+        ctx.qa_log.review(int(log_id), int(n), labels[verdict], comment or "")
+    except (KeyError, ValueError) as exc:
+        raise DisclosureError(f"无法保存：{exc}") from exc
+    what = "整体回答" if int(n) == 0 else f"引用 [{int(n)}]"
+    return f"已保存：记录 #{int(log_id)} {what} → {verdict}"
+
+
+def wrong_rows(ctx: AppContext) -> list[list[Any]]:
+    return [
+        [e.id, e.time[:19].replace("T", " "), e.question, e.answer, "整体" if n == 0 else f"[{n}]", comment]
+        for e, n, comment in ctx.qa_log.marked_wrong()
+    ]
+
+
+def export_log(ctx: AppContext, folder: Path | None = None) -> str:
+    """Write the log as CSV into a fresh temporary folder; returns the file path."""
+    target = Path(tempfile.mkdtemp(prefix="qa-log-", dir=folder))
+    return str(ctx.qa_log.export_csv(target / f"qa_log_{time.strftime('%Y%m%d-%H%M%S')}.csv"))
+
+
+# -- admin ----------------------------------------------------------------------------------
+def admin_login(ctx: AppContext, user: str, password: str) -> str:
+    return ctx.auth.login(user, password)
+
+
+def reports_rows(ctx: AppContext, token: str | None) -> list[list[Any]]:
+    ctx.auth.require(token)
+    return [
+        [r.id, r.issuer or "?", r.year or "", r.publish_date or "", r.chunk_count, len(r.warnings), r.source]
+        for r in ctx.store.catalogue.reports()
+    ]
+
+
+def _result_line(r: IngestResult) -> str:
+    if r.status == "failed":
+        return f"❌ {r.source}：失败 — {r.error}"
+    line = f"✅ {r.source}：{STATUS_LABELS.get(r.status, r.status)}（{r.issuer or '?'} {r.year or '?'}，{r.chunks} 块，ID {r.report_id}）"
+    return "\n".join([line, *(f"    ⚠️ 警告：{w}" for w in r.warnings)])
+
+
+def upload_reports(
+    ctx: AppContext, token: str | None, paths: list[str] | None, progress: ProgressFn | None = None
+) -> str:
+    """Index uploaded files (Gradio's temporary copies keep the uploaded names); one line per file."""
+    ctx.auth.require(token)
+    if not paths:
+        raise DisclosureError("请先选择要上传的文件。")
+    lines: list[str] = []
+    items: list[tuple[str, Path]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            lines.append(f"❌ {path.name}：失败 — 不支持的文件类型（支持 {' '.join(SUPPORTED_SUFFIXES)}）")
+        elif path.stat().st_size > ctx.settings.max_file_bytes:
+            lines.append(f"❌ {path.name}：失败 — 文件超过 {ctx.settings.max_file_mb:g} MB 上限")
+        else:
+            items.append((path.name, path))
+    if items:
+        results = ctx.indexer.ingest_bytes(items, progress=progress)
+        lines.extend(_result_line(r) for r in results)
+        log.info("admin upload: %s", ", ".join(f"{r.source}={r.status}" for r in results))
+    return "\n".join(lines)
+
+
+def delete_report(ctx: AppContext, token: str | None, report_id: str) -> str:
+    ctx.auth.require(token)
+    report_id = (report_id or "").strip()
+    if not report_id:
+        raise DisclosureError("请输入要删除的报告 ID。")
+    full = ctx.indexer.delete(report_id)
+    log.info("admin deleted report %s", full)
+    return f"已删除报告 {full}"
+
+
+def reindex_all(ctx: AppContext, token: str | None, progress: ProgressFn | None = None) -> str:
+    ctx.auth.require(token)
+    results = ctx.indexer.reindex(progress=progress)
+    failed = sum(1 for r in results if r.status == "failed")
+    lines = [f"重建索引完成：{len(results) - failed} 个成功，{failed} 个失败。"]
+    lines.extend(_result_line(r) for r in results if r.status == "failed" or r.warnings)
+    return "\n".join(lines)
