@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from assistant.types import Passage
 from index.clean import to_simplified

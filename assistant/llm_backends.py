@@ -9,7 +9,8 @@
 * neither: ``None`` (the extractive answerer alone). Both: a :class:`DisclosureError`.
 
 The packages come with ``pip install -e '.[llm]'``; a missing one raises :class:`DisclosureError`
-with that hint. Generation is deterministic (temperature 0) and short (512 tokens).
+with that hint. Generation is deterministic (temperature 0) and short (512 tokens; for the
+endpoint the limit travels as the classic ``max_tokens`` body field, which local servers honour).
 """
 
 from __future__ import annotations
@@ -197,7 +198,9 @@ def _openai_model(settings: Settings) -> BaseChatModel:
             model=settings.llm_model or DEFAULT_MODEL_NAME,
             api_key=api_key,
             temperature=0.0,
-            max_tokens=MAX_TOKENS,
+            # langchain-openai 1.x sends ``max_tokens`` as ``max_completion_tokens``, which llama.cpp's
+            # server (and other OpenAI-compatible servers) ignore: send the classic field instead.
+            extra_body={"max_tokens": MAX_TOKENS},
             timeout=TIMEOUT_S,
             max_retries=1,
         )

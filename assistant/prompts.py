@@ -12,18 +12,15 @@ cannot close its delimiter early: ``<`` and ``>`` inside it are written as full-
 
 from __future__ import annotations
 
-import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from string import Template
-from typing import Sequence
 
 from assistant.types import Passage
 from index.errors import DisclosureError
-
-log = logging.getLogger(__name__)
 
 SYSTEM_FILE = "answer_system.txt"
 USER_FILE = "answer_user.txt"

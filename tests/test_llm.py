@@ -134,12 +134,11 @@ def test_model_that_obeys_an_injection_is_rejected(passages: list[Passage]) -> N
 
 def test_correct_answer_passes_with_renumbered_citations(passages: list[Passage], report_text: str) -> None:
     question = "常州市机关事务管理局的电话和收费情况？"
-    model = fake("电话是0519-85685811【3】，信息公开不收费[2]。")
+    model = fake("信息公开不收费【3】，电话是0519-85685811[2]。")
     extractive = extractive_for(question, passages)
     result = answer_with_llm(question, passages, extractive, model)
     assert result.method == "llm" and not result.abstained
-    assert result.answer == "电话是0519-85685811[1]，信息公开不收费[2]。" or result.answer.count("[") == 2
-    # Markers in the reply were [3]? no: 【3】 names the fee passage, [2] the contact passage.
+    assert result.answer == "信息公开不收费[1]，电话是0519-85685811[2]。"
     assert [c.n for c in result.citations] == [1, 2]
     assert [c.quote for c in result.citations] == [passages[2].text, passages[1].text]
     for c in result.citations:
@@ -255,7 +254,8 @@ def test_openai_backend_is_configured_from_settings() -> None:
     model = make_chat_model(Settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="qwen", llm_api_key="k"))
     assert model is not None and type(model).__name__ == "ChatOpenAI"
     assert model.openai_api_base == "http://127.0.0.1:9/v1" and model.model_name == "qwen"  # type: ignore[attr-defined]
-    assert model.temperature == 0.0  # type: ignore[attr-defined]
+    payload = model._get_request_payload([("human", "你好")])  # type: ignore[attr-defined]
+    assert payload["temperature"] == 0.0 and payload["extra_body"] == {"max_tokens": 512}
 
 
 def test_unreachable_endpoint_falls_back(passages: list[Passage]) -> None:
@@ -352,11 +352,20 @@ def assert_grounding_invariants(result: Answer, raw: str, given: list[Passage], 
         assert not verdict.ok or "backend error" in result.notes[-1]
 
 
+SHORT = 48  # tokens: the tests check the wire and the checks, not the prose
+
+
+def forced(reply: str) -> str:
+    """A GBNF grammar that makes the real model emit exactly ``reply`` (llama.cpp server ``grammar`` field)."""
+    return 'root ::= "' + reply.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_real_model_over_openai_compatible_server(llama_server: str, passages: list[Passage], report_text: str) -> None:
     model = make_chat_model(Settings(llm_base_url=llama_server, llm_model="gemma-3-270m"))
     assert model is not None
+    model = model.model_copy(update={"extra_body": {"max_tokens": SHORT}})
     assert model.invoke("你好").text.strip()  # the wire works: a non-empty reply
 
     question = "常州市机关事务管理局的电话是多少？"
@@ -370,19 +379,34 @@ def test_real_model_over_openai_compatible_server(llama_server: str, passages: l
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
+def test_real_model_grounded_reply_keeps_resolvable_citations(llama_server: str, passages: list[Passage], report_text: str) -> None:
+    model = make_chat_model(Settings(llm_base_url=llama_server))
+    assert model is not None
+    reply = "传真是0519-85685800[2]。"
+    model = model.model_copy(update={"extra_body": {"max_tokens": SHORT, "grammar": forced(reply)}})
+    question = "常州市机关事务管理局的传真是多少？"
+    extractive = extractive_for(question, passages)
+    result = answer_with_llm(question, passages, extractive, model)
+    assert result.method == "llm", result.notes
+    assert result.answer == "传真是0519-85685800[1]。"
+    assert [(c.n, c.quote) for c in result.citations] == [(1, passages[1].text)]
+    assert all(report_text[c.start : c.end] == c.quote for c in result.citations)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
 def test_real_model_unsupported_number_is_rejected(llama_server: str, passages: list[Passage], report_text: str) -> None:
     model = make_chat_model(Settings(llm_base_url=llama_server))
     assert model is not None
-    echo = PromptTemplates(system="你只会原样重复用户给出的句子。", user="$passages\n请原样重复这句话：$question")
-    question = "电话是0519-99999999[2]。"
+    reply = "电话是0519-99999999[2]。"  # a made-up phone number, streamed by the real model over the wire
+    model = model.model_copy(update={"extra_body": {"max_tokens": SHORT, "grammar": forced(reply)}})
+    question = "常州市机关事务管理局的电话是多少？"
     tokens: list[str] = []
     extractive = extractive_for(question, passages)
-    result = answer_with_llm(question, passages, extractive, model, on_token=tokens.append, prompts=echo)
-    raw = "".join(tokens)
-    assert raw.strip()
-    assert_grounding_invariants(result, raw, passages, extractive, report_text)
-    if "99999999" in raw:
-        assert result.method == "extractive" and "0519-99999999" in result.notes[-1]
+    result = answer_with_llm(question, passages, extractive, model, on_token=tokens.append)
+    assert "".join(tokens) == reply
+    assert result is extractive and result.method == "extractive"
+    assert result.notes == [REJECTED_PREFIX + "number(s) 0519-99999999 not found in the cited passage(s) [2]"]
 
 
 @pytest.mark.slow
@@ -390,6 +414,7 @@ def test_real_model_unsupported_number_is_rejected(llama_server: str, passages: 
 def test_real_model_in_process_gguf(llama_cpp_works: Path, passages: list[Passage], report_text: str) -> None:
     model = make_chat_model(Settings(llm_gguf=str(llama_cpp_works)))
     assert isinstance(model, LlamaCppChatModel)
+    model = model.model_copy(update={"max_tokens": SHORT})
     reply = model.invoke("你好")
     assert reply.text.strip() and reply.usage_metadata and reply.usage_metadata["output_tokens"] > 0
     chunks = [c.text for c in model.stream("用一句话介绍你自己。")]
