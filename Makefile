@@ -13,8 +13,12 @@ $(PY):
 setup: $(PY)
 	$(INSTALL) -e .
 
+# llama.cpp's native build uses AMX on CPUs that report it, which crashes where the sandbox forbids it:
+# build for the portable AVX2 baseline instead.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+
 setup-test: $(PY)
-	$(INSTALL) -e '.[test,llm]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(INSTALL) -e '.[test,llm]'
 
 # Debian's chromium for the browser test (Playwright's own browser download is impossible here).
 browser:
