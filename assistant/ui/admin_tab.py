@@ -41,7 +41,9 @@ def build(ctx: AppContext, on_change: tuple[Any, list[Any]] | None = None) -> No
         files = gr.File(label="报告文件", file_count="multiple", file_types=list(SUPPORTED_SUFFIXES))
         upload = gr.Button("上传并索引", variant="primary")
         results = gr.Textbox(label="结果（每个文件一行）", lines=6, interactive=False)
-        reports = gr.Dataframe(headers=REPORT_HEADERS, label="已索引的报告", interactive=False, wrap=True)
+        reports = gr.Dataframe(
+            headers=REPORT_HEADERS, label="已索引的报告", interactive=False, wrap=True, elem_id="admin-reports"
+        )
         with gr.Row():
             report_id = gr.Textbox(label="要删除的报告 ID（可用前缀）", scale=3)
             delete = gr.Button("删除", variant="stop", scale=1)

@@ -42,6 +42,7 @@ def build(ctx: AppContext) -> dict[str, Any]:
         latex_delimiters=[],
         render_markdown=True,
         feedback_options=None,
+        buttons=["copy", "copy_all"],
         placeholder="请在下方输入问题，例如：常州市机关事务管理局的联系电话是多少？",
     )
     context = gr.State(None)
