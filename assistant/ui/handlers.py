@@ -95,7 +95,7 @@ def answer_question(
     if len(question) > 500:
         raise DisclosureError("问题太长（最多 500 字）。")
     if not ctx.store.catalogue.reports():
-        raise DisclosureError("还没有索引任何报告：请管理员在「报告管理」中上传报告。")
+        raise DisclosureError("目前没有可用的报告：可能正在重建索引，请稍后再试；新系统请管理员在「报告管理」中上传报告。")
     answer = ctx.assistant.ask(
         question, issuer=_issuer(issuer), year=_year(year), context=context or None,
         use_llm=use_llm, on_token=on_token,
