@@ -154,31 +154,61 @@ class Indexer:
             return report.id
 
     def reindex(self, progress: ProgressFn | None = None) -> list[IngestResult]:
-        """Rebuild everything from the stored copies (also switches the embedding model)."""
+        """Rebuild everything from the stored copies, one report at a time, while readers keep answering.
+
+        Each report is re-read, re-chunked and re-embedded, then swapped in place in one
+        transaction; the others stay visible throughout. With a new embedding model the vector
+        collection is rebuilt (old-model readers keep BM25 until they restart with the new model).
+        """
         with writer_lock(self.store.data_dir):
+            self._recover()
             catalogue = self.store.catalogue
+            switching = self.store.indexed_model() not in (None, self.store.model_name)
+            if switching:
+                self.store.vectors.reset()
             reports = catalogue.reports(state=None)
-            self.store.vectors.reset()
-            with catalogue.transaction() as conn:
-                conn.execute("DELETE FROM chunks")
-                conn.execute("DELETE FROM reports")
-                if _has_table(conn, "facts"):
-                    conn.execute("DELETE FROM facts")
-                catalogue.set_meta(conn, "embedding_model", self.store.model_name)
-                catalogue.bump_generation(conn)
             results = []
             for i, report in enumerate(reports):
                 if progress:
                     progress(i, len(reports), report.source)
                 stored = Path(report.stored_path)
                 if not stored.exists():
-                    results.append(IngestResult(report.source, "failed", error="stored copy is missing"))
+                    results.append(IngestResult(report.source, "failed", report.id, error="stored copy is missing"))
                     continue
-                results.append(self._ingest_one(stored, source_name=report.source))
+                results.append(self._reindex_one(report.id, stored, report.source))
+            with catalogue.transaction() as conn:
+                catalogue.set_meta(conn, "embedding_model", self.store.model_name)
+                catalogue.bump_generation(conn)
             self._rebuild_lexical()
             if progress:
                 progress(len(reports), len(reports), "done")
             return results
+
+    def _reindex_one(self, report_id: str, stored: Path, source: str) -> IngestResult:
+        """Re-read one stored report and replace its chunks, facts and vectors in place."""
+        try:
+            prepared = self._prepare(stored, source, force=True)
+        except IngestError as exc:
+            return IngestResult(source, "failed", report_id, error=exc.reason)
+        assert isinstance(prepared, _Prepared)
+        old_ids = set(self.store.catalogue.chunk_ids(report_id))
+        self._add_vectors(prepared)
+        catalogue = self.store.catalogue
+        with catalogue.transaction() as conn:
+            if _has_table(conn, "facts"):
+                conn.execute("DELETE FROM facts WHERE report_id = ?", (report_id,))
+            conn.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
+            row = {**prepared.row, "state": "ready"}
+            conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+            conn.execute(f"INSERT INTO reports({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+            self._insert_children(conn, prepared)
+        stale = sorted(old_ids - {str(r[0]) for r in prepared.chunk_rows})
+        if stale:
+            self.store.vectors.delete(stale)
+        return IngestResult(
+            source, "indexed", report_id, prepared.row["issuer"], prepared.row["year"],  # type: ignore[arg-type]
+            len(prepared.chunk_rows), prepared.warnings,
+        )
 
     def recover(self) -> None:
         """Finish or roll back what an interrupted writer left behind."""
@@ -226,7 +256,7 @@ class Indexer:
             log.exception("unexpected error while indexing %s", source_name)
             return IngestResult(source_name, "failed", error=f"unexpected error: {exc.__class__.__name__}: {exc}")
 
-    def _prepare(self, path: Path, source_name: str) -> _Prepared | IngestResult:
+    def _prepare(self, path: Path, source_name: str, *, force: bool = False) -> _Prepared | IngestResult:
         from index.chunk import chunk_report
         from index.load import load_file
         from index.parse import parse_report
@@ -241,7 +271,7 @@ class Indexer:
             )
         data = path.read_bytes()
         sha = sha256_of(data)
-        existing = self.store.catalogue.report_by_sha(sha)
+        existing = None if force else self.store.catalogue.report_by_sha(sha)
         if existing is not None:
             return IngestResult(
                 source_name, "unchanged", existing.id, existing.issuer, existing.year, existing.chunk_count,
@@ -306,31 +336,9 @@ class Indexer:
             conn.execute("DELETE FROM reports WHERE id = ?", (p.report_id,))
             cols = ", ".join(p.row)
             conn.execute(f"INSERT INTO reports({cols}) VALUES ({', '.join('?' * len(p.row))})", tuple(p.row.values()))
-            conn.executemany(
-                'INSERT INTO chunks(id, report_id, ordinal, section, section_title, start, "end", text, search_text, tokens) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                p.chunk_rows,
-            )
-            if p.facts:
-                from index.tables import save_facts
-
-                save_facts(conn, p.report_id, p.facts)  # type: ignore[arg-type]
-        # Vectors: cached by text, so a re-run after a crash re-embeds nothing it already did.
+            self._insert_children(conn, p)
+        self._add_vectors(p)
         ids = [str(r[0]) for r in p.chunk_rows]
-        texts = [str(r[8]) for r in p.chunk_rows]
-        metadatas = [
-            {
-                "report_id": p.report_id,
-                "section": str(r[3]),
-                "start": int(r[5]),  # type: ignore[call-overload]
-                "end": int(r[6]),  # type: ignore[call-overload]
-                "source": p.source,
-                "issuer": str(p.row["issuer"] or ""),
-                "year": int(p.row["year"] or 0),  # type: ignore[call-overload]
-            }
-            for r in p.chunk_rows
-        ]
-        self.store.vectors.add(ids, texts, metadatas)
         replaced = [r for r in catalogue.reports_by_source(p.source) if r.id != p.report_id and r.state == "ready"]
         with catalogue.transaction() as conn:
             for old in replaced:
@@ -344,6 +352,34 @@ class Indexer:
             p.source, "replaced" if replaced else "indexed", p.report_id,
             p.row["issuer"], p.row["year"], len(ids), p.warnings,  # type: ignore[arg-type]
         )
+
+    @staticmethod
+    def _insert_children(conn: object, p: _Prepared) -> None:
+        conn.executemany(  # type: ignore[attr-defined]
+            'INSERT INTO chunks(id, report_id, ordinal, section, section_title, start, "end", text, search_text, tokens) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            p.chunk_rows,
+        )
+        if p.facts:
+            from index.tables import save_facts
+
+            save_facts(conn, p.report_id, p.facts)  # type: ignore[arg-type]
+
+    def _add_vectors(self, p: _Prepared) -> None:
+        """Upsert the chunk vectors (cached by text, so a re-run after a crash re-embeds nothing)."""
+        metadatas = [
+            {
+                "report_id": p.report_id,
+                "section": str(r[3]),
+                "start": int(r[5]),  # type: ignore[call-overload]
+                "end": int(r[6]),  # type: ignore[call-overload]
+                "source": p.source,
+                "issuer": str(p.row["issuer"] or ""),
+                "year": int(p.row["year"] or 0),  # type: ignore[call-overload]
+            }
+            for r in p.chunk_rows
+        ]
+        self.store.vectors.add([str(r[0]) for r in p.chunk_rows], [str(r[8]) for r in p.chunk_rows], metadatas)
 
     def _purge(self, report_id: str) -> None:
         """Remove a hidden (pending/deleting) report's vectors, then its rows."""

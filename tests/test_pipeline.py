@@ -139,3 +139,19 @@ def test_model_change_needs_reindex(settings: Settings, tmp_path: Path) -> None:
     other = Store(settings.with_(embedding_model="/nonexistent/other-model"))
     with pytest.raises(DisclosureError, match="reindex"):
         other.check_model()
+
+
+def test_reports_stay_visible_during_reindex(settings: Settings, tmp_path: Path) -> None:
+    paths = [write_report(tmp_path, f"r{y}.txt", template_report(year=y)) for y in (2021, 2022, 2023)]
+    indexer = Indexer(settings)
+    indexer.ingest(paths)
+    reader = Store(settings)  # a second handle, as the web app's reader would hold
+    seen: list[int] = []
+
+    def progress(done: float, total: float, message: str) -> None:
+        seen.append(len(reader.catalogue.reports()))
+
+    indexer.reindex(progress=progress)
+    assert seen and all(n == 3 for n in seen)
+    counts = indexer.verify()
+    assert counts["catalogue_chunks"] == counts["chroma_vectors"] == counts["bm25_documents"]
