@@ -20,9 +20,11 @@ LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 setup-test: $(PY)
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(INSTALL) -e '.[test,llm]'
 
-# Debian's chromium for the browser test (Playwright's own browser download is impossible here).
+# Debian's chromium (and a CJK font for readable screenshots) for the browser test;
+# Playwright's own browser download is impossible here.
 browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@(command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .) || \
+		(apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null)
 
 app: setup
 	$(PY) app.py

@@ -104,6 +104,7 @@ class Assistant:
             answer.answer = abstain_text(analysis, years, issuers)  # type: ignore[arg-type]
             answer.citations = []
             answer.passages = passages
+        answer.answer = strip_markup(answer.answer)  # citizens get plain text; quotes stay verbatim
         answer.kind = analysis.kind
         t2 = time.perf_counter()
         answer.timings_ms = {
@@ -125,6 +126,12 @@ class Assistant:
 
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+MARKUP_TAG = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML tags a report's text may carry (``<script>…</script>`` keeps only its text)."""
+    return MARKUP_TAG.sub("", text)
 
 
 def _with_prose_support(facts: Answer, text: Answer) -> Answer:

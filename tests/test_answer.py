@@ -157,3 +157,10 @@ def test_table_cell_question_is_answered_from_facts(assistant: Assistant) -> Non
     answer = assistant.ask("示例区2023年行政复议多少件？")
     assert not answer.abstained and "1件" in answer.answer
     _check_citations(assistant, answer)
+
+
+def test_answer_text_carries_no_markup() -> None:
+    from assistant.service import strip_markup
+
+    assert strip_markup("本年度<script>alert(1)</script>举办<b>3次</b>[1]。") == "本年度alert(1)举办3次[1]。"
+    assert strip_markup("数量<5件且>2件") == "数量<5件且>2件"
