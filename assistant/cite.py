@@ -12,8 +12,8 @@ from collections import OrderedDict
 from threading import Lock
 
 from assistant.types import Citation, Passage
-from index.catalogue import Catalogue
-from index.clean import SearchForm, build_search_form
+from index.storage.catalogue import Catalogue
+from index.text.searchform import SearchForm, build_search_form
 
 log = logging.getLogger(__name__)
 

@@ -95,7 +95,7 @@ def _print_results(results: list[Any]) -> int:
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
     """Index report files and folders (recursive)."""
-    from index.pipeline import Indexer
+    from index.ingest import Indexer
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -112,7 +112,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
 @click.pass_obj
 def reports(settings: Settings, as_json: bool) -> None:
     """List indexed reports."""
-    from index.store import Store
+    from index.storage.store import Store
 
     records = Store(settings).catalogue.reports()
     if as_json:
@@ -131,7 +131,7 @@ def reports(settings: Settings, as_json: bool) -> None:
 @click.pass_obj
 def show(settings: Settings, report_id: str) -> None:
     """Metadata, warnings and sections of one report."""
-    from index.store import Store
+    from index.storage.store import Store
 
     store = Store(settings)
     matches = store.catalogue.find_reports(report_id)
@@ -156,7 +156,7 @@ def show(settings: Settings, report_id: str) -> None:
 @click.pass_obj
 def delete(settings: Settings, report_id: str) -> None:
     """Delete a report by id (or a unique id prefix)."""
-    from index.pipeline import Indexer
+    from index.ingest import Indexer
 
     full = Indexer(settings).delete(report_id)
     click.echo(f"deleted {full}")
@@ -166,7 +166,7 @@ def delete(settings: Settings, report_id: str) -> None:
 @click.pass_obj
 def reindex(settings: Settings) -> None:
     """Rebuild the whole index from the stored copies (e.g. after changing the embedding model)."""
-    from index.pipeline import Indexer
+    from index.ingest import Indexer
 
     with progress_bar("reindex") as update:
         results = Indexer(settings).reindex(progress=update)
@@ -178,7 +178,7 @@ def reindex(settings: Settings) -> None:
 @click.pass_obj
 def verify(settings: Settings) -> None:
     """Check that catalogue, Chroma and BM25 agree."""
-    from index.pipeline import Indexer
+    from index.ingest import Indexer
 
     counts = Indexer(settings).verify()
     click.echo(json.dumps(counts, indent=2))

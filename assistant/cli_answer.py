@@ -102,7 +102,7 @@ def register(main: click.Group) -> None:
     @click.pass_obj
     def facts(settings: Settings, report_id: str, as_json: bool) -> None:
         """A report's tables (表二/三/四) as read, with warnings."""
-        from index.store import Store
+        from index.storage.store import Store
 
         try:
             from index.tables import facts_to_json, load_facts, render_facts

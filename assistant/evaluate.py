@@ -20,7 +20,7 @@ from assistant.scoring import answer_correct, quotes_overlap
 from assistant.service import Assistant
 from index.config import Settings
 from index.errors import DisclosureError
-from index.pipeline import Indexer, IngestResult
+from index.ingest import Indexer, IngestResult
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.types import Passage
-from index.tokenize import tokenize
+from index.text.tokenize import tokenize
 
 # -- value shapes -------------------------------------------------------------------------
 PHONE_LABEL = r"(?:联系电话|咨询电话|办公电话|服务电话|电话号码|电话|热线|联系方式|tel)"

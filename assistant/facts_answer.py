@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.types import Answer, Citation
-from index.clean import build_search_form, fold_query
-from index.table_fees import FEE_COLUMN, FEE_ROW, read_fee_facts
-from index.table_labels import (
+from index.text.searchform import build_search_form, fold_query
+from index.tables.fees import FEE_COLUMN, FEE_ROW, read_fee_facts
+from index.tables.labels import (
     PROSE,
     T2_DECISIONS,
     T2_ENFORCEMENT,
@@ -80,7 +80,7 @@ from index.table_labels import (
     UNIT_TEN_THOUSAND_YUAN,
     UNIT_YUAN,
 )
-from index.table_model import Fact, format_value
+from index.tables.model import Fact, format_value
 
 log = logging.getLogger(__name__)
 
@@ -579,7 +579,7 @@ def answer_from_catalogue(analysis: Any, reports: list[Any], catalogue: Any, tex
     catalogue ReportRecords; ``texts`` has ``.text(report_id)``. Without resolved reports, only a
     question about every unit ("2022年哪些单位…") is answered, over all reports of that year.
     """
-    from index.table_store import load_facts
+    from index.tables.store import load_facts
 
     by_id = {r.id: r for r in reports}
     ids = [i for i in getattr(analysis, "report_ids", []) if i in by_id]

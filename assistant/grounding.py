@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.types import Passage
-from index.clean import to_simplified
+from index.text.searchform import to_simplified
 
 DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−﹣－"})
 MARKER = re.compile(r"[\[【［]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]】］]")

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from index.catalogue import Catalogue
+from index.storage.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
 

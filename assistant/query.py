@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from index.catalogue import ReportRecord
-from index.clean import fold_query
+from index.storage.catalogue import ReportRecord
+from index.text.searchform import fold_query
 
 YEAR_IN_QUESTION = re.compile(r"((?:19|20)\d{2})\s*年")
 ADMIN_SEGMENT = re.compile(r"([\u4e00-\u9fff]{2,}?)(省|自治区|特别行政区|市|自治州|州|盟|地区|区|县|旗|街道|镇|乡)")

@@ -4,7 +4,7 @@ Reports of the issuer and year the question names rank first (when they are inde
 they are searched), so a question about 2023 is never answered from the 2022 report.
 
 >>> from index.config import Settings
->>> from index.store import Store
+>>> from index.storage.store import Store
 >>> retriever = HybridRetriever(store=Store(Settings.from_env()), k=5)   # doctest: +SKIP
 >>> docs = retriever.invoke("常州市机关事务管理局的联系电话是多少？")       # doctest: +SKIP
 >>> docs[0].metadata["issuer"]                                            # doctest: +SKIP
@@ -24,9 +24,9 @@ from pydantic import ConfigDict, field_validator
 
 from assistant.query import QueryAnalysis, analyse
 from assistant.types import Passage
-from index.catalogue import ChunkRecord
-from index.store import Store
-from index.tokenize import tokenize
+from index.storage.catalogue import ChunkRecord
+from index.storage.store import Store
+from index.text.tokenize import tokenize
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from index.clean import to_simplified
+from index.text.searchform import to_simplified
 
 DASHES = str.maketrans({c: "-" for c in "—–－‒―−﹣~～"})
 CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")

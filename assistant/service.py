@@ -20,7 +20,7 @@ from assistant.query import QueryAnalysis, analyse
 from assistant.retrieve import HybridRetriever
 from assistant.types import Answer
 from index.config import Settings
-from index.store import Store
+from index.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class Assistant:
         self.store.check_model()
         self.store.lexical()
         self.store.embeddings.embed_query("预热")
-        from index.tokenize import tokenize
+        from index.text.tokenize import tokenize
 
         tokenize("政府信息公开")
 

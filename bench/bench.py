@@ -74,7 +74,7 @@ class Source:
 
 def load_sources() -> tuple[list[Source], str]:
     """The real corpus when present, else the bundled sample plus template reports."""
-    from index.clean import build_search_form
+    from index.text.searchform import build_search_form
     from index.load import load_file
     from index.parse import parse_report
 
@@ -205,7 +205,7 @@ def replicate(text: str, mapping: dict[str, str], year: int | None, delta: int) 
 
 def build_corpus(sources: list[Source], n: int, folder: Path) -> dict[str, int]:
     """Write the first ``n`` reports of the replica sequence into ``folder``; returns counts."""
-    from index.clean import build_search_form
+    from index.text.searchform import build_search_form
     from index.parse import parse_report
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -326,8 +326,8 @@ def run_size(n: int, workdir: Path, n_questions: int, repeats: int) -> dict[str,
 
     from assistant.service import Assistant
     from index.config import Settings
-    from index.pipeline import Indexer
-    from index.store import Store
+    from index.ingest import Indexer
+    from index.storage.store import Store
 
     root = workdir / f"size-{n}"
     if root.exists():
@@ -422,9 +422,9 @@ def run_size(n: int, workdir: Path, n_questions: int, repeats: int) -> dict[str,
 def run_cold(n_texts: int) -> dict[str, object]:
     """The embedder alone on distinct chunk texts (no cache): what a corpus of new reports costs."""
     from index.chunk import chunk_report
-    from index.clean import build_search_form
+    from index.text.searchform import build_search_form
     from index.config import Settings
-    from index.embed import make_embeddings
+    from index.storage.embed import make_embeddings
     from index.parse import parse_report
 
     sources, _ = load_sources()
@@ -464,7 +464,7 @@ def run_cold(n_texts: int) -> dict[str, object]:
 def plan(sizes: list[int]) -> str:
     """Without indexing: chunks and distinct chunk texts per size (what an empty cache must embed)."""
     from index.chunk import chunk_report
-    from index.clean import build_search_form
+    from index.text.searchform import build_search_form
     from index.load import load_file
     from index.parse import parse_report
 

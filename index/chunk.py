@@ -24,13 +24,12 @@ from __future__ import annotations
 import logging
 import re
 
-from index.clean import DECORATIVE_RUN, SearchForm
 from index.models import Chunk, Section
+from index.text.clauses import SENTENCE_END, SOFT_BREAK
+from index.text.searchform import DECORATIVE_RUN, SearchForm
 
 log = logging.getLogger(__name__)
 
-SENTENCE_END = re.compile(r"[。！？；!?;][”’」』)）]*")
-SOFT_BREAK = re.compile(r"[，,、：:][”’」』)）]*")
 SUB_ITEM_START = re.compile(r"^[(（][一二三四五六七八九十]{1,3}[)）]")
 HEADING_LIKE = re.compile(r"^(?:[一二三四五六七八九十]{1,2}\s*[、.．]|[(（][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]+条)")
 NUMBERS_ONLY = re.compile(r"^[\d\s.,，%％|/\-—–()（）万元件条个次人]*$")

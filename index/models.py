@@ -1,8 +1,40 @@
-"""Plain data passed between the ingest stages (load -> clean -> parse -> chunk -> store)."""
+"""Plain data passed between the ingest stages (load -> clean -> parse -> chunk -> store), and their vocabularies.
+
+The enums are ``StrEnum`` s: a member is equal to (and hashes like) its string value, which is
+what the catalogue stores and what JSON output shows.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class FileFormat(StrEnum):
+    """The kinds of file a report can be loaded from (``LoadedText.format``, catalogue ``format``)."""
+
+    TXT = "txt"
+    HTML = "html"
+    PDF = "pdf"
+    DOCX = "docx"
+
+
+class ReportState(StrEnum):
+    """A catalogue report row's state: ``pending`` (chunks written, vectors may be missing),
+    ``ready`` (visible to readers), ``deleting`` (hidden, its vectors may still exist)."""
+
+    PENDING = "pending"
+    READY = "ready"
+    DELETING = "deleting"
+
+
+class IngestStatus(StrEnum):
+    """What happened to one file."""
+
+    INDEXED = "indexed"
+    REPLACED = "replaced"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
 
 
 @dataclass
@@ -14,7 +46,7 @@ class LoadedText:
     """
 
     text: str
-    format: str  # "txt" | "html" | "pdf" | "docx"
+    format: FileFormat
     parser: str  # e.g. "charset-normalizer", "trafilatura", "pdfplumber", "pypdfium2", "python-docx"
     warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
@@ -53,3 +85,24 @@ class Chunk:
     end: int
     text: str  # original text[start:end], verbatim
     search_text: str  # simplified, noise-free search form of the same span
+
+
+@dataclass
+class IngestResult:
+    """What happened to one file."""
+
+    source: str
+    status: IngestStatus
+    report_id: str | None = None
+    issuer: str | None = None
+    year: int | None = None
+    chunks: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != IngestStatus.FAILED
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)

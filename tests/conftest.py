@@ -37,7 +37,7 @@ def settings(_data_dir: Path) -> Settings:
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """One index (seed report + two years of a written report + one other body), built once."""
-    from index.pipeline import Indexer
+    from index.ingest import Indexer
     from tests.factories import template_report, write_report
 
     root = tmp_path_factory.mktemp("built")

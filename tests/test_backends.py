@@ -13,7 +13,7 @@ import pytest
 from assistant.service import Assistant
 from index.config import Settings
 from index.errors import DisclosureError
-from index.pipeline import Indexer
+from index.ingest import Indexer
 from tests.factories import template_report, write_report
 
 
@@ -39,7 +39,7 @@ def test_sentence_transformers_model_by_path(settings: Settings, tmp_path: Path,
 
 
 def test_unknown_model_name_fails_offline_with_a_clear_message(settings: Settings) -> None:
-    from index.embed import SentenceTransformerEmbeddings
+    from index.storage.embed import SentenceTransformerEmbeddings
 
     with pytest.raises(DisclosureError, match="offline"):
         SentenceTransformerEmbeddings("no-such-org/no-such-model-xyz")

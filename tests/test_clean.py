@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index.clean import build_search_form, strip_pinyin_glosses, to_simplified
+from index.text.fold import fold_dashes
+from index.text.searchform import build_search_form, strip_pinyin_glosses, to_simplified
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -85,8 +86,7 @@ def test_em_dash_phone_folded() -> None:
 def _folds_to(original_char: str, search_char: str) -> bool:
     if original_char == search_char:
         return True
-    folded = unicodedata.normalize("NFKC", original_char)
-    folded = folded.translate(str.maketrans({c: "-" for c in "—–－‒―−﹣"}))
+    folded = fold_dashes(unicodedata.normalize("NFKC", original_char))
     if original_char in "\u3000\u00a0\t":
         folded = " "
     return search_char in folded or search_char in to_simplified(folded)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from index.config import Settings
-from index.pipeline import Indexer
+from index.ingest import Indexer
 from tests.factories import template_report, write_report
 
 
@@ -45,7 +45,7 @@ def test_kill_during_ingest_then_ingest_again(settings: Settings, tmp_path: Path
     assert killed_mid_report, "the ingest finished before it could be killed"
 
     # readers see only complete reports while the pending one is left behind
-    from index.store import Store
+    from index.storage.store import Store
 
     store = Store(settings)
     assert all(r.chunk_count == len(store.catalogue.ready_chunks_of(r.id)) for r in store.catalogue.reports())

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.grounding import answer_numbers, check_grounding, markers, normalize
 from assistant.types import Passage
-from index.clean import build_search_form
+from index.text.searchform import build_search_form
 
 REPORT = Path(__file__).parent / "data" / "changzhou-jgsw-2021.txt"
 

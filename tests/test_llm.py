@@ -22,7 +22,7 @@ from assistant.llm_answer import REJECTED_PREFIX, answer_with_llm, build_message
 from assistant.llm_backends import LlamaCppChatModel, make_chat_model, merge_system_messages
 from assistant.prompts import PromptTemplates, format_passages, load_prompts
 from assistant.types import Answer, Citation, Passage
-from index.clean import build_search_form
+from index.text.searchform import build_search_form
 from index.config import Settings
 from index.errors import DisclosureError
 

@@ -451,7 +451,7 @@ def test_html_main_content_comes_from_trafilatura(tmp_path: Path) -> None:
 
 
 def test_whole_body_fallback_renders_layout_tables_as_blocks() -> None:
-    from index.load_html import render_page_body
+    from index.load.html import render_page_body
 
     filler = "本机关认真贯彻落实政府信息公开条例，持续推进政务公开工作。" * 12
     page = f"""<html><body>

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.chunk import chunk_report
-from index.clean import build_search_form
+from index.text.searchform import build_search_form
 from index.errors import IngestError
 from index.models import Chunk, ParsedReport
 from index.parse import city_of_district, gazetteer, parse_report

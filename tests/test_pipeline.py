@@ -10,8 +10,8 @@ import pytest
 
 from index.config import Settings
 from index.errors import DisclosureError
-from index.pipeline import Indexer
-from index.store import Store, writer_lock
+from index.ingest import Indexer
+from index.storage.store import Store, writer_lock
 from tests.conftest import SEED
 from tests.factories import template_report, write_report
 

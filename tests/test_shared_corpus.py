@@ -24,7 +24,7 @@ def corpus_eval(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-un
 def test_every_file_indexes_and_round_trips(corpus_eval) -> None:  # type: ignore[no-untyped-def]
     report, settings = corpus_eval
     assert all(r.ok for r in report.ingest), [(r.source, r.error) for r in report.ingest if not r.ok]
-    from index.store import Store
+    from index.storage.store import Store
 
     store = Store(settings)
     for rec in store.catalogue.reports():

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant.facts_answer import ReportRef, answer_across_reports, answer_from_facts, match_cell
-from index.clean import build_search_form
-from index.table_labels import (
+from index.text.searchform import build_search_form
+from index.tables.labels import (
     T2_DECISIONS,
     T2_ENFORCEMENT,
     T2_FEE_AMOUNT,

@@ -21,7 +21,7 @@ from assistant.ui import handlers
 from assistant.ui.auth import AdminAuth
 from assistant.ui.handlers import AppContext
 from assistant.ui.render import esc, render_answer, render_in_context
-from index.catalogue import Catalogue
+from index.storage.catalogue import Catalogue
 from index.config import Settings
 from index.errors import DisclosureError
 from tests.factories import template_report, write_report
@@ -60,7 +60,7 @@ def write_xss_report(folder: Path) -> Path:
 def start_server(root: Path, *, admin: bool = True) -> Server:
     """Index the seed and the XSS report into ``root``, then launch the real app on a free port."""
     from assistant.ui.app import create, launch_kwargs
-    from index.pipeline import Indexer
+    from index.ingest import Indexer
 
     reports = root / "reports"
     reports.mkdir(parents=True)

@@ -14,7 +14,7 @@ from assistant.ui import handlers
 from assistant.ui.auth import DISABLED_MESSAGE
 from assistant.ui.common import ADMIN_GROUP, progress_callback, shown_errors
 from assistant.ui.handlers import REPORT_HEADERS, AppContext
-from index.pipeline import SUPPORTED_SUFFIXES
+from index.load import SUPPORTED_SUFFIXES
 
 #: One admin job at a time (the Indexer is the single writer), in its own queue group.
 _ADMIN: dict[str, Any] = {"api_visibility": "private", "concurrency_id": ADMIN_GROUP, "concurrency_limit": 1}

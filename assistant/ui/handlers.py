@@ -23,8 +23,9 @@ from assistant.ui.auth import AdminAuth
 from assistant.ui.render import esc, render_answer, render_in_context
 from index.config import Settings
 from index.errors import DisclosureError
-from index.pipeline import SUPPORTED_SUFFIXES, Indexer, IngestResult, copy_sample_reports
-from index.store import Store
+from index.ingest import Indexer, IngestResult, copy_sample_reports
+from index.load import SUPPORTED_SUFFIXES
+from index.storage.store import Store
 
 log = logging.getLogger(__name__)
 

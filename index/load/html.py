@@ -1,7 +1,7 @@
 """HTML page to main-content text: trafilatura finds the content, lxml renders blocks and table rows.
 
 Charset: a byte-order mark, else ``<meta charset>`` / ``http-equiv`` Content-Type / XML
-declaration, else detection (see :mod:`index.load_text`).
+declaration, else detection (see :mod:`index.load.text`).
 
 Main content: trafilatura (tables included) returns the article as HTML; it is rendered here
 one paragraph or heading per line and one table row per line as ``cell | cell | cell``
@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
-from index.load_render import fold_whitespace, table_row
-from index.load_text import Decoded, decode_bytes
+from index.load.render import fold_whitespace, table_row
+from index.load.text import Decoded, decode_bytes
 
 log = logging.getLogger(__name__)
 

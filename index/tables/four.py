@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import logging
 
-from index.table_labels import (
+from index.tables.labels import (
     SECTION_FIVE,
     T4_AFTER_REVIEW_LABEL,
     T4_COLUMNS,
@@ -23,8 +23,8 @@ from index.table_labels import (
     TABLE_FOUR,
     UNIT_COUNT,
 )
-from index.table_model import Fact
-from index.table_tokens import Cell, extend_over_pipe
+from index.tables.model import Fact
+from index.tables.tokens import Cell, extend_over_pipe
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from index.catalogue import Catalogue
+from index.storage.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
 

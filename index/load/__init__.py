@@ -8,11 +8,11 @@ load. Non-fatal oddities go to ``LoadedText.warnings``.
 What ``LoadedText.text`` is, per format (citation offsets index it):
 
 * ``.txt`` / ``.md``: the decoded file, exactly, except that ``\\r\\n`` and ``\\r`` become
-  ``\\n`` and a leading byte-order mark is dropped (:mod:`index.load_text`);
+  ``\\n`` and a leading byte-order mark is dropped (:mod:`index.load.text`);
 * ``.html`` / ``.htm``: the page's main content, one paragraph or heading per line, table
-  rows as ``cell | cell | cell`` (:mod:`index.load_html`);
-* ``.pdf``: the text layer page by page, tables as rows (:mod:`index.load_pdf`);
-* ``.docx``: paragraphs and table rows in document order (:mod:`index.load_docx`).
+  rows as ``cell | cell | cell`` (:mod:`index.load.html`);
+* ``.pdf``: the text layer page by page, tables as rows (:mod:`index.load.pdf`);
+* ``.docx``: paragraphs and table rows in document order (:mod:`index.load.docx`).
 """
 
 from __future__ import annotations
@@ -21,17 +21,19 @@ import logging
 from pathlib import Path
 
 from index.errors import IngestError
-from index.load_docx import DocxError, extract_docx
-from index.load_html import extract_html
-from index.load_pdf import PdfError, extract_pdf
-from index.load_text import NotText, decode_bytes
-from index.models import LoadedText
+from index.load.docx import DocxError, extract_docx
+from index.load.html import extract_html
+from index.load.pdf import PdfError, extract_pdf
+from index.load.text import NotText, decode_bytes
+from index.models import FileFormat, LoadedText
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 SUPPORTED = ".txt, .md, .html, .htm, .pdf or .docx"
+#: What the upload form offers (the loader also takes the other text and HTML suffixes above).
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 
 _UNSUPPORTED_HINTS: dict[str, str] = {
     ".doc": "save it as .docx or PDF",
@@ -95,8 +97,8 @@ def load_file(path: Path, *, max_bytes: int, source_name: str | None = None) -> 
 
     if not loaded.text.strip():
         reason = {
-            "html": "no text found in the page",
-            "docx": "the document has no text",
+            FileFormat.HTML: "no text found in the page",
+            FileFormat.DOCX: "the document has no text",
         }.get(kind, "file has no text")
         raise IngestError(source, reason)
     for warning in loaded.warnings:
@@ -114,15 +116,15 @@ def human_size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _kind(suffix: str, source: str) -> str:
+def _kind(suffix: str, source: str) -> FileFormat:
     if suffix in TEXT_SUFFIXES:
-        return "txt"
+        return FileFormat.TXT
     if suffix in HTML_SUFFIXES:
-        return "html"
+        return FileFormat.HTML
     if suffix == ".pdf":
-        return "pdf"
+        return FileFormat.PDF
     if suffix == ".docx":
-        return "docx"
+        return FileFormat.DOCX
     if not suffix:
         raise IngestError(source, f"file has no extension (expected {SUPPORTED})")
     hint = _UNSUPPORTED_HINTS.get(suffix, f"expected {SUPPORTED}")
@@ -133,7 +135,7 @@ def _load_txt(path: Path) -> LoadedText:
     decoded = decode_bytes(path.read_bytes())
     return LoadedText(
         text=decoded.text,
-        format="txt",
+        format=FileFormat.TXT,
         parser="charset-normalizer" if decoded.detected else "codecs",
         warnings=list(decoded.warnings),
         encoding=decoded.encoding,
@@ -143,18 +145,18 @@ def _load_txt(path: Path) -> LoadedText:
 def _load_html(path: Path) -> LoadedText:
     html = extract_html(path.read_bytes())
     return LoadedText(
-        text=html.text, format="html", parser=html.parser, warnings=html.warnings, encoding=html.encoding
+        text=html.text, format=FileFormat.HTML, parser=html.parser, warnings=html.warnings, encoding=html.encoding
     )
 
 
 def _load_pdf(path: Path) -> LoadedText:
     pdf = extract_pdf(path)
-    return LoadedText(text=pdf.text, format="pdf", parser=pdf.parser, warnings=pdf.warnings)
+    return LoadedText(text=pdf.text, format=FileFormat.PDF, parser=pdf.parser, warnings=pdf.warnings)
 
 
 def _load_docx(path: Path) -> LoadedText:
     document = extract_docx(path)
-    return LoadedText(text=document.text, format="docx", parser="python-docx", warnings=document.warnings)
+    return LoadedText(text=document.text, format=FileFormat.DOCX, parser="python-docx", warnings=document.warnings)
 
 
-_LOADERS = {"txt": _load_txt, "html": _load_html, "pdf": _load_pdf, "docx": _load_docx}
+_LOADERS = {FileFormat.TXT: _load_txt, FileFormat.HTML: _load_html, FileFormat.PDF: _load_pdf, FileFormat.DOCX: _load_docx}

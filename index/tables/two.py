@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from index.table_labels import (
+from index.tables.labels import (
     SECTION_FIVE,
     T2_COLUMN_UNITS,
     T2_DEFAULT_COLUMNS,
@@ -16,8 +16,8 @@ from index.table_labels import (
     t2_column,
     unit_in_header,
 )
-from index.table_model import Fact
-from index.table_tokens import Cell, extend_over_pipe
+from index.tables.model import Fact
+from index.tables.tokens import Cell, extend_over_pipe
 
 log = logging.getLogger(__name__)
 

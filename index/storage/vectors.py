@@ -18,7 +18,7 @@ import numpy as np
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from index.catalogue import Catalogue
+from index.storage.catalogue import Catalogue
 from index.errors import DisclosureError
 
 log = logging.getLogger(__name__)

@@ -20,12 +20,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from index.catalogue import Catalogue
+from index.storage.catalogue import Catalogue
 from index.config import Settings
-from index.embed import make_embeddings, resolve_model_name
+from index.storage.embed import make_embeddings, resolve_model_name
 from index.errors import DisclosureError
-from index.lexical import LexicalIndex, load_lexical_index
-from index.vectors import CachedEmbeddings, VectorStore, make_client
+from index.storage.lexical import LexicalIndex, load_lexical_index
+from index.storage.vectors import CachedEmbeddings, VectorStore, make_client
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from index.table_labels import (
+from index.tables.labels import (
     T3_CARRIED_IN,
     T3_CARRIED_OUT,
     T3_COLUMN_TOTAL,
@@ -24,7 +24,7 @@ from index.table_labels import (
     TABLE_FOUR,
     TABLE_THREE,
 )
-from index.table_model import Fact, format_value
+from index.tables.model import Fact, format_value
 
 log = logging.getLogger(__name__)
 

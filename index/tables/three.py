@@ -16,8 +16,8 @@ import itertools
 import logging
 from dataclasses import dataclass, field
 
-from index.table_checks import check_table_three
-from index.table_labels import (
+from index.tables.checks import check_table_three
+from index.tables.labels import (
     SECTION_FIVE,
     T3_COLUMNS,
     T3_COLUMNS_SUBTOTAL_AFTER,
@@ -34,8 +34,8 @@ from index.table_labels import (
     UNIT_COUNT,
     match_label,
 )
-from index.table_model import Fact
-from index.table_tokens import Cell, extend_over_pipe
+from index.tables.model import Fact
+from index.tables.tokens import Cell, extend_over_pipe
 
 log = logging.getLogger(__name__)
 

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-from index.clean import SearchForm
-from index.table_labels import squeeze
+from index.text.searchform import SearchForm
+from index.tables.labels import squeeze
 
 NUMBER_CELL = re.compile(r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:件|条|个|项|人次|万元|元|%)?$")
 BLANK_CELL = re.compile(r"^(?:-+|/|\\|无|空|—+)$")
 CELL_SEPARATORS = "|｜"
 _EDGE_SPACE = " \t\r\f\v\u3000\u00a0"
 
+#: A number, a blank (an empty cell between two others, or ``-``/``/``/``无``), or text.
+CellKind = Literal["num", "blank", "text"]
+
 
 @dataclass(frozen=True)
 class Cell:
     """One cell of the token stream."""
 
-    kind: str  # "num" | "blank" | "text"
+    kind: CellKind
     folded: str  # search-form text, whitespace removed
     start: int  # original span of the cell's own text
     end: int

@@ -22,12 +22,15 @@ from, so a span found in the search form maps back to a verbatim span of the ori
 
 from __future__ import annotations
 
+import bisect
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import opencc
+
+from index.text.clauses import LINE_END_PUNCT, SENTENCE_PUNCT
+from index.text.fold import fold_dashes, fold_width
 
 # One pinyin syllable with at least one tone mark, in ASCII or full-width parentheses.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -39,11 +42,8 @@ PAGE_NUMBER_LINE = re.compile(
     r"(?m)^[ \t\u3000]*(?:[-－—–]\s*\d{1,3}\s*[-－—–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})[ \t\u3000]*$"
 )
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-DASHES = str.maketrans({c: "-" for c in "—–－‒―−﹣"})
-SENTENCE_END = set("。！？；!?;:：」』”）)")
 HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|表[一二三四五]|\d+[、.．](?!\d))")
 HEADING_MAX_CHARS = 40
-SENTENCE_PUNCT = set("。！？；!?;，,")
 
 
 def is_cjk(ch: str) -> bool:
@@ -87,8 +87,6 @@ class SearchForm:
 
     def search_offset(self, original_index: int) -> int:
         """The first search-form position whose original index is >= ``original_index``."""
-        import bisect
-
         return bisect.bisect_left(self.source, original_index)
 
     def slice_original(self, start: int, end: int) -> str:
@@ -113,7 +111,7 @@ def _fold_chars(text: str, drop: list[bool]) -> tuple[list[str], list[int]]:
     for i, ch in enumerate(text):
         if drop[i]:
             continue
-        folded = unicodedata.normalize("NFKC", ch).translate(DASHES) if not ch.isascii() else ch
+        folded = fold_dashes(fold_width(ch)) if not ch.isascii() else ch
         if ch in "\u3000\u00a0\t":
             folded = " "
         for out in folded:
@@ -171,7 +169,7 @@ def _joinable_newlines(chars: list[str]) -> set[int]:
             full
             and stripped
             and next_stripped
-            and stripped[-1] not in SENTENCE_END
+            and stripped[-1] not in LINE_END_PUNCT
             and not HEADING_START.match(nxt)
             and not _looks_like_heading(line)
             and not (stripped[-1].isdigit() and next_stripped[0].isdigit())

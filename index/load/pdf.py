@@ -26,7 +26,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.page import Page
 from pdfplumber.table import Table
 
-from index.load_render import drop_controls, table_lines
+from index.load.render import drop_controls, table_lines
 
 log = logging.getLogger(__name__)
 

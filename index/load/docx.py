@@ -21,7 +21,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from index.load_render import table_row
+from index.load.render import table_row
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.models import ReportState
+from index.tables.store import FACTS_SCHEMA
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports (
@@ -83,7 +86,7 @@ class ReportRecord:
     chunk_count: int
     embedding_model: str
     indexed_at: str
-    state: str
+    state: ReportState
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -132,6 +135,7 @@ def _report(row: sqlite3.Row) -> ReportRecord:
     data = dict(row)
     data["warnings"] = json.loads(data["warnings"])
     data["sections"] = json.loads(data["sections"])
+    data["state"] = ReportState(data["state"])
     return ReportRecord(**data)
 
 
@@ -147,13 +151,9 @@ class Catalogue:
 
     @staticmethod
     def _install_extensions(conn: sqlite3.Connection) -> None:
-        """Schemas owned by other modules (table facts, the Q&A log) live in the same file."""
-        try:
-            from index.tables import FACTS_SCHEMA
-        except ImportError:  # pragma: no cover - during partial checkouts
-            FACTS_SCHEMA = ""
-        if FACTS_SCHEMA:
-            conn.executescript(FACTS_SCHEMA)
+        """Schemas owned by other modules live in the same file: table facts here, the Q&A log in
+        :mod:`assistant.review.qa_log` (created when the log is opened)."""
+        conn.executescript(FACTS_SCHEMA)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -207,7 +207,7 @@ class Catalogue:
         return int(value) if value else 0
 
     # -- reports --------------------------------------------------------------------------
-    def reports(self, state: str | None = "ready") -> list[ReportRecord]:
+    def reports(self, state: ReportState | None = ReportState.READY) -> list[ReportRecord]:
         sql = f"SELECT {_REPORT_COLUMNS} FROM reports"
         args: tuple[Any, ...] = ()
         if state is not None:

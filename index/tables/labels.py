@@ -7,11 +7,22 @@ with spaces removed; see :func:`squeeze`.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
-TABLE_TWO = "表二"
-TABLE_THREE = "表三"
-TABLE_FOUR = "表四"
-PROSE = "正文"
+
+class TableName(StrEnum):
+    """Where a fact was read: one of the template tables, or the prose (信息处理费)."""
+
+    TWO = "表二"
+    THREE = "表三"
+    FOUR = "表四"
+    PROSE = "正文"
+
+
+TABLE_TWO = TableName.TWO
+TABLE_THREE = TableName.THREE
+TABLE_FOUR = TableName.FOUR
+PROSE = TableName.PROSE
 
 UNIT_COUNT = "件"
 UNIT_TEN_THOUSAND_YUAN = "万元"
@@ -215,7 +226,7 @@ T4_AFTER_REVIEW_LABEL = re.compile(r"^复议后起诉$")
 SECTION_FIVE = re.compile(r"^五[、.,]")
 SECTION_FOUR = re.compile(r"^四[、.,].*(?:行政复议|行政诉讼)")
 
-TABLE_SECTIONS: dict[str, str] = {
+TABLE_SECTIONS: dict[TableName, str] = {
     TABLE_TWO: "二、主动公开政府信息情况",
     TABLE_THREE: "三、收到和处理政府信息公开申请情况",
     TABLE_FOUR: "四、政府信息公开行政复议、行政诉讼情况",

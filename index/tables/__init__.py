@@ -1,9 +1,9 @@
 """The template tables (表二/表三/表四) read into facts, checked, stored and rendered — the public entry points.
 
-``read_tables(text, form)`` cuts the original text into cells (:mod:`index.table_tokens`),
-reads 表二 (:mod:`index.table_two`), 表三 (:mod:`index.table_three`) and 表四
-(:mod:`index.table_four`) into :class:`Fact` s whose ``start``/``end`` quote the row
-verbatim, and adds the arithmetic warnings (:mod:`index.table_checks`). It never raises on
+``read_tables(text, form)`` cuts the original text into cells (:mod:`index.tables.tokens`),
+reads 表二 (:mod:`index.tables.two`), 表三 (:mod:`index.tables.three`) and 表四
+(:mod:`index.tables.four`) into :class:`Fact` s whose ``start``/``end`` quote the row
+verbatim, and adds the arithmetic warnings (:mod:`index.tables.checks`). It never raises on
 odd input: what cannot be read becomes a warning. 信息处理费 is prose, not a table: read it
 with :func:`read_fee_facts` (the ingest pipeline stores both in the ``facts`` table).
 """
@@ -15,11 +15,11 @@ from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any
 
-from index.clean import SearchForm
-from index.table_checks import check_table_arithmetic
-from index.table_fees import FEE_COLUMN, FEE_ROW, read_fee_facts
-from index.table_four import read_table_four
-from index.table_labels import (
+from index.text.searchform import SearchForm
+from index.tables.checks import check_table_arithmetic
+from index.tables.fees import FEE_COLUMN, FEE_ROW, read_fee_facts
+from index.tables.four import read_table_four
+from index.tables.labels import (
     PROSE,
     T2_ROWS,
     T3_ALL_ROWS,
@@ -30,11 +30,11 @@ from index.table_labels import (
     TABLE_THREE,
     TABLE_TWO,
 )
-from index.table_model import Fact, TableReading, format_value
-from index.table_store import FACTS_SCHEMA, load_facts, save_facts
-from index.table_three import read_table_three
-from index.table_tokens import cells_of
-from index.table_two import read_table_two
+from index.tables.model import Fact, TableReading, format_value
+from index.tables.store import FACTS_SCHEMA, load_facts, save_facts
+from index.tables.three import read_table_three
+from index.tables.tokens import cells_of
+from index.tables.two import read_table_two
 
 log = logging.getLogger(__name__)
 

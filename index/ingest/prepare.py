@@ -1,0 +1,135 @@
+"""One file to the rows an ingest writes: load, clean, parse, chunk and read table facts, nothing stored yet.
+
+:func:`prepare` is the whole left half of the data flow for one file. It returns an
+:class:`~index.models.IngestResult` with status ``unchanged`` when the same bytes are already
+indexed, else a :class:`Prepared` holding the report row (state ``pending``), the chunk rows
+and the facts; the stored copy of the file is written here (named by its sha256), because a
+``pending`` report must be re-ingestable from it after a crash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from index.chunk import chunk_report
+from index.errors import IngestError
+from index.load import load_file
+from index.models import IngestResult, IngestStatus, ReportState
+from index.parse import parse_report
+from index.storage.store import Store
+from index.tables import Fact, read_fee_facts, read_tables
+from index.text.searchform import SearchForm, build_search_form
+from index.text.tokenize import tokenize
+
+log = logging.getLogger(__name__)
+
+#: One ``chunks`` row: id, report_id, ordinal, section, section_title, start, end, text, search_text, tokens.
+ChunkRow = tuple[str, str, int, str, str, int, int, str, str, str]
+
+
+@dataclass
+class Prepared:
+    """Everything one report adds to the catalogue, ready to be written in one transaction."""
+
+    report_id: str
+    source: str
+    sha256: str
+    stored_path: Path
+    row: dict[str, object]
+    chunk_rows: list[ChunkRow]
+    facts: list[Fact]
+    warnings: list[str]
+    issuer: str | None
+    year: int | None
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) -> Prepared | IngestResult:
+    """Read ``path`` (ingested as ``source_name``) into rows; ``force`` re-reads bytes already indexed."""
+    settings = store.settings
+    if not path.exists():
+        raise IngestError(source_name, "file not found")
+    size = path.stat().st_size
+    if size > settings.max_file_bytes:
+        raise IngestError(
+            source_name,
+            f"file is {size / 1048576:.1f} MB, over the {settings.max_file_mb:g} MB limit (DISCLOSURE_MAX_FILE_MB)",
+        )
+    data = path.read_bytes()
+    sha = sha256_of(data)
+    existing = None if force else store.catalogue.report_by_sha(sha)
+    if existing is not None:
+        return IngestResult(
+            source_name, IngestStatus.UNCHANGED, existing.id, existing.issuer, existing.year, existing.chunk_count,
+            existing.warnings,
+        )
+    loaded = load_file(path, max_bytes=settings.max_file_bytes, source_name=source_name)
+    if not loaded.text.strip():
+        raise IngestError(source_name, "no text could be extracted")
+    form = build_search_form(loaded.text)
+    parsed = parse_report(loaded.text, form, source_name=source_name)
+    chunks = chunk_report(loaded.text, form, parsed.sections)
+    if not chunks:
+        raise IngestError(source_name, "no indexable text after cleaning")
+    facts, fact_warnings = read_facts(loaded.text, form)
+    warnings = list(dict.fromkeys([*loaded.warnings, *parsed.warnings, *fact_warnings]))
+    report_id = sha[:16]
+    suffix = Path(source_name).suffix.lower() or path.suffix.lower()
+    stored = store.files_dir / f"{sha}{suffix}"
+    if not stored.exists():
+        store.files_dir.mkdir(parents=True, exist_ok=True)
+        tmp = stored.with_name(stored.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(stored)
+    chunk_rows: list[ChunkRow] = [
+        (
+            f"{report_id}-{c.ordinal:04d}", report_id, c.ordinal, c.section, c.section_title, c.start, c.end,
+            c.text, c.search_text, " ".join(tokenize(c.search_text)),
+        )
+        for c in chunks
+    ]
+    row: dict[str, object] = {
+        "id": report_id,
+        "source": source_name,
+        "sha256": sha,
+        "format": loaded.format,
+        "stored_path": str(stored),
+        "issuer": parsed.issuer,
+        "year": parsed.year,
+        "publish_date": parsed.publish_date,
+        "title": parsed.title,
+        "parser": loaded.parser,
+        "encoding": loaded.encoding,
+        "warnings": json.dumps(warnings, ensure_ascii=False),
+        "sections": json.dumps(
+            [{"key": s.key, "title": s.title, "start": s.start, "end": s.end} for s in parsed.sections],
+            ensure_ascii=False,
+        ),
+        "chunk_count": len(chunks),
+        "embedding_model": store.model_name,
+        "indexed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "state": ReportState.PENDING,
+        "text": loaded.text,
+    }
+    return Prepared(
+        report_id, source_name, sha, stored, row, chunk_rows, facts, warnings, parsed.issuer, parsed.year
+    )
+
+
+def read_facts(text: str, form: SearchForm) -> tuple[list[Fact], list[str]]:
+    """Table facts and 信息处理费 prose facts; an unreadable table is a warning, never a failed ingest."""
+    try:
+        reading = read_tables(text, form)
+    except Exception as exc:  # noqa: BLE001 - tables are a bonus; the text is still indexed
+        log.exception("table reading failed")
+        return [], [f"tables could not be read: {exc.__class__.__name__}: {exc}"]
+    facts = [*reading.facts, *read_fee_facts(text, form)]
+    return facts, list(reading.warnings)
