@@ -1,8 +1,7 @@
 """The assistant: question in, checked answer with verified citations out.
 
->>> from index.config import Settings
->>> assistant = Assistant(Settings.from_env())                           # doctest: +SKIP
->>> assistant.ask("常州市机关事务管理局的联系电话是多少？").answer          # doctest: +SKIP
+>>> assistant = Assistant(doctest_settings)
+>>> assistant.ask("常州市机关事务管理局的联系电话是多少？").answer
 '常州市机关事务管理局2021年度报告中，联系电话是0519-85685811[1]。'
 """
 
@@ -14,13 +13,18 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from assistant.answer import abstain_text, make_answer
+from langchain_core.language_models import BaseChatModel
+
+from assistant.answer import AnswerContext, abstain_text, answer_from_table_facts, answer_from_text
 from assistant.cite import ReportTexts, verify_citations
+from assistant.llm.answer import answer_with_llm
+from assistant.llm.backends import make_chat_model
 from assistant.query import QueryAnalysis, analyse
 from assistant.retrieve import HybridRetriever
 from assistant.types import Answer
 from index.config import Settings
 from index.storage.store import Store
+from index.text.tokenize import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +39,7 @@ class Assistant:
         self.store = store or Store(settings)
         self.retriever = HybridRetriever(store=self.store, k=k)
         self.texts = ReportTexts(self.store.catalogue)
-        self._chat_model: Any = None
+        self._chat_model: BaseChatModel | None = None
         self._chat_model_loaded = False
 
     def warm_up(self) -> None:
@@ -43,16 +47,12 @@ class Assistant:
         self.store.check_model()
         self.store.lexical()
         self.store.embeddings.embed_query("预热")
-        from index.text.tokenize import tokenize
-
         tokenize("政府信息公开")
 
     @property
-    def chat_model(self) -> Any:
+    def chat_model(self) -> BaseChatModel | None:
         """The configured LLM (None when no LLM is configured)."""
         if not self._chat_model_loaded:
-            from assistant.llm_backends import make_chat_model
-
             self._chat_model = make_chat_model(self.settings)
             self._chat_model_loaded = True
         return self._chat_model
@@ -86,14 +86,13 @@ class Assistant:
         )
         passages = self.retriever.search(analysis)
         t1 = time.perf_counter()
-        publish_dates = {r.id: r.publish_date for r in reports}
-        text_answer = make_answer(analysis, passages, self.texts, publish_dates)
-        facts_answer = self._facts_answer(analysis, reports)
+        ctx = AnswerContext(reports, self.store.catalogue, self.texts)
+        text_answer = answer_from_text(analysis, passages, ctx)
+        facts_answer = answer_from_table_facts(analysis, passages, ctx)
         answer = _with_prose_support(facts_answer, text_answer) if facts_answer else text_answer
-        if use_llm and not answer.abstained and self.chat_model is not None:
-            from assistant.llm_answer import answer_with_llm
-
-            answer = answer_with_llm(question, passages, answer, self.chat_model, on_token=on_token)
+        chat_model = self.chat_model if use_llm and not answer.abstained else None
+        if chat_model is not None:
+            answer = answer_with_llm(question, passages, answer, chat_model, on_token=on_token)
         answer.citations = verify_citations(self.texts, answer.citations)
         if not answer.abstained and not answer.citations:
             log.error("every citation of the answer to %r failed verification: abstaining", question)
@@ -101,7 +100,7 @@ class Assistant:
         if answer.abstained:
             issuers = analysis.issuers or sorted({r.issuer or "" for r in reports if r.id in analysis.report_ids})
             years = [r.year for r in reports if r.issuer in issuers and r.year]
-            answer.answer = abstain_text(analysis, years, issuers)  # type: ignore[arg-type]
+            answer.answer = abstain_text(analysis, years, issuers)
             answer.citations = []
             answer.passages = passages
         answer.answer = strip_markup(answer.answer)  # citizens get plain text; quotes stay verbatim
@@ -113,16 +112,6 @@ class Assistant:
             "total": (t2 - t0) * 1000,
         }
         return answer
-
-    def _facts_answer(self, analysis: QueryAnalysis, reports: list[Any]) -> Answer | None:
-        """Count questions that map to a table cell, answered from the stored table facts."""
-        if analysis.kind not in ("count", "fee", "general") or analysis.unknown_mentions or analysis.missing_year:
-            return None
-        try:
-            from assistant.facts_answer import answer_from_catalogue
-        except ImportError:
-            return None
-        return answer_from_catalogue(analysis, reports, self.store.catalogue, self.texts)
 
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")

@@ -3,7 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
+
+
+class AnswerKind(StrEnum):
+    """What a question asks for (:func:`assistant.query.detect_kinds`), and so how it is answered."""
+
+    PHONE = "phone"
+    FAX = "fax"
+    EMAIL = "email"
+    POSTCODE = "postcode"
+    WEBSITE = "website"
+    ADDRESS = "address"
+    PERIOD = "period"  # the statistics period of the report
+    DATE = "date"  # the publish date
+    FEE = "fee"
+    PROBLEM = "problem"
+    COUNT = "count"
+    GENERAL = "general"  # anything else: the clause that best covers the question
+
+
+class AnswerMethod(StrEnum):
+    """Who wrote the answer text: the extractive answerer, or the (checked) LLM."""
+
+    EXTRACTIVE = "extractive"
+    LLM = "llm"
 
 
 @dataclass
@@ -48,10 +73,10 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     passages: list[Passage] = field(default_factory=list)  # closest passages (shown on abstention)
-    kind: str = "general"
+    kind: AnswerKind = AnswerKind.GENERAL
     issuer: str | None = None  # issuer the answer is about (context for follow-ups)
     year: int | None = None
-    method: str = "extractive"  # "extractive" | "llm"
+    method: AnswerMethod = AnswerMethod.EXTRACTIVE
     notes: list[str] = field(default_factory=list)  # e.g. why an LLM answer was rejected
 
     def to_json(self) -> dict[str, Any]:

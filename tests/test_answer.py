@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cite import verify_citations
-from assistant.evaluate import run_eval
+from assistant.evaluate.run import run_eval
 from assistant.service import Assistant
 from assistant.types import Citation
 from index.config import Settings

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.grounding import answer_numbers, check_grounding, markers, normalize
+from assistant.llm.grounding import answer_numbers, check_grounding, markers, normalize
 from assistant.types import Passage
 from index.text.searchform import build_search_form
 

@@ -17,10 +17,10 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
 
-from assistant.grounding import check_grounding
-from assistant.llm_answer import REJECTED_PREFIX, answer_with_llm, build_messages, was_rejected
-from assistant.llm_backends import LlamaCppChatModel, make_chat_model, merge_system_messages
-from assistant.prompts import PromptTemplates, format_passages, load_prompts
+from assistant.llm.grounding import check_grounding
+from assistant.llm.answer import REJECTED_PREFIX, answer_with_llm, was_rejected
+from assistant.llm.backends import LlamaCppChatModel, make_chat_model, merge_system_messages
+from assistant.llm.prompts import PromptTemplates, format_passages, load_prompts
 from assistant.types import Answer, Citation, Passage
 from index.text.searchform import build_search_form
 from index.config import Settings
@@ -158,7 +158,7 @@ def test_renumbering_follows_marker_order(passages: list[Passage]) -> None:
 def test_made_up_phone_falls_back_to_the_extractive_answer(passages: list[Passage], caplog: pytest.LogCaptureFixture) -> None:
     extractive = extractive_for("电话是多少？", passages)
     before = (extractive.answer, list(extractive.citations), extractive.method)
-    with caplog.at_level("WARNING", logger="assistant.llm_answer"):
+    with caplog.at_level("WARNING", logger="assistant.llm.answer"):
         result = answer_with_llm("电话是多少？", passages, extractive, fake("电话是0519-85685899[2]。"))
     assert result is extractive
     assert (result.answer, result.citations, result.method) == before

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from assistant.evaluate import run_eval
+from assistant.evaluate.run import run_eval
 from index.config import Settings
 from tests.conftest import SHARED, SHARED_CORPUS, SHARED_QA, needs_shared
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.facts_answer import ReportRef, answer_across_reports, answer_from_facts, match_cell
+from assistant.answer.cells import match_cell
+from assistant.answer.facts import ReportRef, answer_across_reports, answer_from_facts
 from index.text.searchform import build_search_form
 from index.tables.labels import (
     T2_DECISIONS,

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.qa_log import QaLog, csv_cell
+from assistant.review.qa_log import QaLog, csv_cell
 from assistant.types import Answer, Citation
 from assistant.ui import handlers
 from assistant.ui.auth import AdminAuth

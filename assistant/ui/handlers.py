@@ -16,23 +16,24 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.qa_log import QaLog
+from assistant.review.qa_log import QaLog
 from assistant.service import Assistant
 from assistant.types import Answer
 from assistant.ui.auth import AdminAuth
 from assistant.ui.render import esc, render_answer, render_in_context
 from index.config import Settings
 from index.errors import DisclosureError
-from index.ingest import Indexer, IngestResult, copy_sample_reports
+from index.ingest import Indexer, IngestResult, IngestStatus, ProgressFn, copy_sample_reports
 from index.load import SUPPORTED_SUFFIXES
 from index.storage.store import Store
 
 log = logging.getLogger(__name__)
 
-ProgressFn = Callable[[float, float, str], None]
 ALL = "全部"
 SEEDED_KEY = "ui_samples_seeded"
-STATUS_LABELS = {"indexed": "已索引", "replaced": "已替换", "unchanged": "未变化", "failed": "失败"}
+STATUS_LABELS = {
+    IngestStatus.INDEXED: "已索引", IngestStatus.REPLACED: "已替换", IngestStatus.UNCHANGED: "未变化", IngestStatus.FAILED: "失败",
+}
 REPORT_HEADERS = ["ID", "发布机关", "年度", "发布日期", "分块数", "警告数", "文件名"]
 WRONG_HEADERS = ["记录", "时间", "问题", "回答", "引用", "意见"]
 RECENT_HEADERS = ["记录", "时间", "问题", "未作答", "引用数", "已核对"]
@@ -270,7 +271,7 @@ def reports_rows(ctx: AppContext, token: str | None) -> list[list[Any]]:
 
 
 def _result_line(r: IngestResult) -> str:
-    if r.status == "failed":
+    if r.status == IngestStatus.FAILED:
         return f"❌ {r.source}：失败 — {r.error}"
     line = f"✅ {r.source}：{STATUS_LABELS.get(r.status, r.status)}（{r.issuer or '?'} {r.year or '?'}，{r.chunks} 块，ID {r.report_id}）"
     return "\n".join([line, *(f"    ⚠️ 警告：{w}" for w in r.warnings)])
@@ -313,7 +314,7 @@ def delete_report(ctx: AppContext, token: str | None, report_id: str) -> str:
 def reindex_all(ctx: AppContext, token: str | None, progress: ProgressFn | None = None) -> str:
     ctx.auth.require(token)
     results = ctx.indexer.reindex(progress=progress)
-    failed = sum(1 for r in results if r.status == "failed")
+    failed = sum(1 for r in results if r.status == IngestStatus.FAILED)
     lines = [f"重建索引完成：{len(results) - failed} 个成功，{failed} 个失败。"]
-    lines.extend(_result_line(r) for r in results if r.status == "failed" or r.warnings)
+    lines.extend(_result_line(r) for r in results if r.status == IngestStatus.FAILED or r.warnings)
     return "\n".join(lines)

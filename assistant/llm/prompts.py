@@ -32,7 +32,7 @@ def prompts_dir() -> Path:
     configured = os.environ.get("DISCLOSURE_PROMPTS_DIR")
     if configured:
         return Path(configured).expanduser()
-    return Path(__file__).resolve().parents[1] / "prompts"
+    return Path(__file__).resolve().parents[2] / "prompts"
 
 
 def _read(path: Path) -> str:

@@ -35,19 +35,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.types import Passage
+from index.text.dates import fold_dates
+from index.text.fold import drop_thousands_separators, fold_dashes, fold_width
 from index.text.searchform import to_simplified
 
-DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−﹣－"})
 MARKER = re.compile(r"[\[【［]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]】］]")
 _ORDINAL_LINE = re.compile(r"(?m)^(\s*)\d{1,2}[.、)）](?!\d)")
 _ORDINAL_PAREN = re.compile(r"[(（]\d{1,2}[)）]")
 _WHITESPACE = re.compile(r"\s+")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_DATE_YMD = re.compile(
-    r"(?<![\d.])((?:19|20)\d{2})(?:年(\d{1,2})月(\d{1,2})[日号]|([-/.])(\d{1,2})\4(\d{1,2})(?![\d.]))"
-)
-_DATE_YM = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(?!\d)")
-_DATE_MD = re.compile(r"(?<![\d-])(\d{1,2})月(\d{1,2})[日号]")
 NUMBER = re.compile(r"\d+(?:[.\-/:]\d+)*")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 PHONE_DIGITS = 7
@@ -56,22 +51,11 @@ SENTINEL = "\u2016"  # DOUBLE VERTICAL LINE: neither a digit nor whitespace, unc
 
 def normalize(text: str) -> str:
     """Fold text for number comparison: NFKC, simplified, dashes, no spaces / thousands separators, Y-M-D dates."""
-    text = unicodedata.normalize("NFKC", text).translate(DASHES)
+    text = fold_dashes(fold_width(text))
     text = to_simplified(text)
     text = _WHITESPACE.sub("", text)
-    text = _THOUSANDS.sub("", text)
-
-    def ymd(m: re.Match[str]) -> str:
-        y = int(m.group(1))
-        mo, d = (int(m.group(2)), int(m.group(3))) if m.group(2) else (int(m.group(5)), int(m.group(6)))
-        if not (1 <= mo <= 12 and 1 <= d <= 31):
-            return m.group(0)
-        return f"{y}-{mo}-{d}"
-
-    text = _DATE_YMD.sub(ymd, text)
-    text = _DATE_YM.sub(lambda m: f"{int(m.group(1))}-{int(m.group(2))}", text)
-    text = _DATE_MD.sub(lambda m: f"{int(m.group(1))}-{int(m.group(2))}", text)
-    return text
+    text = drop_thousands_separators(text)
+    return fold_dates(text, partial=True)
 
 
 def markers(answer: str) -> list[int]:

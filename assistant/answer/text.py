@@ -1,22 +1,37 @@
-"""The extractive answerer: the exact value from the passages, a short simplified-Chinese
-sentence naming issuer and year, and numbered citations — or a plain abstention."""
+"""The extractive answerer over passages: the exact value, a short simplified-Chinese sentence
+naming issuer and year, and numbered citations — or a plain abstention."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from assistant import extract as ex
+from assistant.answer.contacts import (
+    find_address,
+    find_date,
+    find_email,
+    find_fax,
+    find_period,
+    find_phone,
+    find_postcode,
+    find_website,
+)
+from assistant.answer.counts import find_admin_fee, find_best_clause, find_count, find_fee, find_problem
+from assistant.answer.base import AnswerContext
+from assistant.answer.values import Found, topic_terms
 from assistant.cite import ReportTexts, make_citation
-from assistant.query import QueryAnalysis, issuer_aliases
-from assistant.types import Answer, Citation, Passage
+from assistant.query import QueryAnalysis, issuer_aliases, place_mentions
+from assistant.types import Answer, AnswerKind, Citation, Passage
+from index.tables.labels import T2_FEES
+from index.text.clauses import sentence_bounds
 
+K = AnswerKind
 LABELS = {
-    "phone": "联系电话",
-    "fax": "传真号码",
-    "postcode": "邮政编码",
-    "email": "电子邮箱",
-    "address": "地址",
+    K.PHONE: "联系电话",
+    K.FAX: "传真号码",
+    K.POSTCODE: "邮政编码",
+    K.EMAIL: "电子邮箱",
+    K.ADDRESS: "地址",
 }
 
 
@@ -24,9 +39,9 @@ LABELS = {
 class Part:
     """One value of the answer and where it came from."""
 
-    label: str
+    label: AnswerKind
     value: str
-    found: ex.Found
+    found: Found
     clause: bool = False  # value is a whole clause (quoted as a statement) rather than a bare value
 
 
@@ -39,8 +54,6 @@ def subject(passage: Passage, analysis: QueryAnalysis) -> str:
 def exclusions(passages: list[Passage], analysis: QueryAnalysis) -> list[str]:
     """Words naming the issuer (they are not the topic of the question)."""
     words: list[str] = []
-    from assistant.query import place_mentions
-
     for mention in place_mentions(analysis.folded):
         words.append(mention)
         # the body named after the place: 瓯海区审计局 -> 审计局
@@ -63,43 +76,43 @@ def extract_parts(
     analysis: QueryAnalysis, passages: list[Passage], publish_dates: dict[str, str | None]
 ) -> list[Part]:
     """The values the question asks for, found in ``passages`` (best first)."""
-    terms = ex.topic_terms(analysis.folded, exclusions(passages, analysis))
+    terms = topic_terms(analysis.folded, exclusions(passages, analysis))
     parts: list[Part] = []
     for kind in analysis.kinds:
-        found: ex.Found | None = None
+        found: Found | None = None
         clause = False
-        if kind == "phone":
-            found = ex.find_phone(passages)
-        elif kind == "fax":
-            found = ex.find_fax(passages)
-        elif kind == "postcode":
-            found = ex.find_postcode(passages)
-        elif kind == "email":
-            found = ex.find_email(passages)
-        elif kind == "address":
-            found = ex.find_address(passages)
-        elif kind == "website":
-            found, clause = ex.find_website(passages, terms), True
-        elif kind == "period":
-            found = ex.find_period(passages)
-        elif kind == "date":
+        if kind == K.PHONE:
+            found = find_phone(passages)
+        elif kind == K.FAX:
+            found = find_fax(passages)
+        elif kind == K.POSTCODE:
+            found = find_postcode(passages)
+        elif kind == K.EMAIL:
+            found = find_email(passages)
+        elif kind == K.ADDRESS:
+            found = find_address(passages)
+        elif kind == K.WEBSITE:
+            found, clause = find_website(passages, terms), True
+        elif kind == K.PERIOD:
+            found = find_period(passages)
+        elif kind == K.DATE:
             iso = publish_dates.get(passages[0].report_id) if passages else None
-            found = ex.find_date(passages, iso)
-        elif kind == "fee":
-            if "行政事业性收费" in analysis.folded:
-                found = ex.find_admin_fee(passages)
+            found = find_date(passages, iso)
+        elif kind == K.FEE:
+            if T2_FEES in analysis.folded:
+                found = find_admin_fee(passages)
             else:
-                found = ex.find_fee(passages, terms)
+                found = find_fee(passages, terms)
                 clause = True
-        elif kind == "problem":
-            for f in ex.find_problem(passages):
-                parts.append(Part("problem", f.value, f, clause=True))
+        elif kind == K.PROBLEM:
+            for f in find_problem(passages):
+                parts.append(Part(K.PROBLEM, f.value, f, clause=True))
             continue
-        elif kind == "count":
-            found = ex.find_count(passages, terms, analysis.folded)
+        elif kind == K.COUNT:
+            found = find_count(passages, terms, analysis.folded)
             clause = True
         else:
-            found = ex.find_best_clause(passages, terms, analysis.folded)
+            found = find_best_clause(passages, terms, analysis.folded)
             clause = True
         if found is not None:
             parts.append(Part(kind, found.value, found, clause))
@@ -111,12 +124,12 @@ def compose(analysis: QueryAnalysis, parts: list[Part], texts: ReportTexts) -> t
     citations: list[Citation] = []
     spans: dict[tuple[str, int, int], int] = {}
 
-    def cite(found: ex.Found) -> str:
+    def cite(found: Found) -> str:
         text = found.passage.search_text
         start, end = found.start, found.end
         if not found.passage.search_text[start:end].strip():
             start, end = 0, len(text)
-        c_start, c_end = ex.sentence_bounds(text, start, end) if end - start < 12 else (start, end)
+        c_start, c_end = sentence_bounds(text, start, end) if end - start < 12 else (start, end)
         if c_end - c_start > 160:
             c_start, c_end = start, end
         key = (found.passage.chunk_id, c_start, c_end)
@@ -133,25 +146,25 @@ def compose(analysis: QueryAnalysis, parts: list[Part], texts: ReportTexts) -> t
         marker = cite(part.found)
         if part.label in LABELS:
             pieces.append(f"{LABELS[part.label]}是{part.value}{marker}")
-        elif part.label == "date":
+        elif part.label == K.DATE:
             pieces.append(f"报告的发布日期是{part.value}{marker}")
-        elif part.label == "period":
+        elif part.label == K.PERIOD:
             pieces.append(f"报告的统计期限是{part.value}{marker}")
-        elif part.label == "website":
+        elif part.label == K.WEBSITE:
             pieces.append(f"{part.value}{marker}")
-        elif part.label == "fee" and not part.clause:
+        elif part.label == K.FEE and not part.clause:
             pieces.append(f"行政事业性收费金额是{part.value}{marker}")
-        elif part.label == "problem":
+        elif part.label == K.PROBLEM:
             pieces.append(f"{part.value}{marker}")
         else:
-            clause = getattr(part.found, "clause", None) or part.found.passage.search_text[part.found.start : part.found.end]
+            clause = part.found.clause or part.found.passage.search_text[part.found.start : part.found.end]
             clause = _tidy(clause)
-            if part.label in ("count", "fee") and part.value and part.value not in clause:
+            if part.label in (K.COUNT, K.FEE) and part.value and part.value not in clause:
                 clause = f"{part.value}（{clause}）"
             pieces.append(f"{clause}{marker}")
-    if parts[0].label == "problem":
+    if parts[0].label == K.PROBLEM:
         answer = f"据{who}报告，存在的主要问题：" + "；".join(pieces) + "。"
-    elif all(p.label in LABELS or p.label in ("date", "period") for p in parts):
+    elif all(p.label in LABELS or p.label in (K.DATE, K.PERIOD) for p in parts):
         answer = f"{who}报告中，" + "，".join(pieces) + "。"
     else:
         answer = f"据{who}报告：" + "；".join(pieces) + "。"
@@ -198,3 +211,8 @@ def make_answer(
         analysis.question, text, False, citations, passages=passages, kind=analysis.kind,
         issuer=first.issuer, year=first.year,
     )
+
+
+def answer_from_text(analysis: QueryAnalysis, passages: list[Passage], ctx: AnswerContext) -> Answer:
+    """The text answerer (:class:`~assistant.answer.base.Answerer`): it always answers or abstains."""
+    return make_answer(analysis, passages, ctx.texts, ctx.publish_dates)

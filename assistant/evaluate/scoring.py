@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from index.text.dates import fold_dates
+from index.text.fold import drop_thousands_separators, fold_dashes, fold_width
 from index.text.searchform import to_simplified
-
-DASHES = str.maketrans({c: "-" for c in "—–－‒―−﹣~～"})
-CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
-THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 
 
 def fold(text: str) -> str:
-    """NFKC, simplified, dashes to ``-``, no spaces or thousands separators, dates as Y-M-D."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = to_simplified(text).translate(DASHES)
-    text = CN_DATE.sub(lambda m: f"{int(m[1])}-{int(m[2])}-{int(m[3])}", text)
-    text = ISO_DATE.sub(lambda m: f"{int(m[1])}-{int(m[2])}-{int(m[3])}", text)
-    text = THOUSANDS.sub("", text)
+    """NFKC, simplified, dashes (and ``~``) to ``-``, no spaces or thousands separators, dates as Y-M-D.
+
+    >>> fold("電話：0519—85685811，2022年1月10日")
+    '电话:0519-85685811,2022-1-10'
+    """
+    text = fold_width(text or "")
+    text = fold_dashes(to_simplified(text), tildes=True)
+    text = fold_dates(text)
+    text = drop_thousands_separators(text)
     return re.sub(r"\s+", "", text)
 
 

@@ -1,7 +1,7 @@
 """Answer with an optional LLM over retrieved passages, keeping the answer only if it is grounded.
 
 :func:`answer_with_llm` prompts the chat model with the numbered passages, checks the reply with
-:func:`assistant.grounding.check_grounding`, and returns either an ``Answer`` with
+:func:`assistant.llm.grounding.check_grounding`, and returns either an ``Answer`` with
 ``method="llm"`` and citations renumbered in order of the reply's markers, or the extractive
 answer with ``"llm_rejected: <reason>"`` appended to its ``notes`` (the same object, otherwise
 unchanged). Backend errors (connection refused, timeouts, llama.cpp failures) are rejections too;
@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.grounding import MARKER, check_grounding
-from assistant.prompts import PromptTemplates, default_prompts
-from assistant.types import Answer, Citation, Passage
+from assistant.llm.grounding import MARKER, check_grounding
+from assistant.llm.prompts import PromptTemplates, default_prompts
+from assistant.types import Answer, AnswerMethod, Citation, Passage
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,6 @@ def answer_with_llm(
         kind=extractive.kind,
         issuer=cited[0].issuer or extractive.issuer,
         year=cited[0].year if cited[0].year is not None else extractive.year,
-        method="llm",
+        method=AnswerMethod.LLM,
         notes=list(extractive.notes),
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.scoring import answer_correct, quotes_overlap
+from assistant.evaluate.scoring import answer_correct, quotes_overlap
 from assistant.service import Assistant
 from index.config import Settings
 from index.errors import DisclosureError

@@ -1,0 +1,31 @@
+"""The one interface every answerer has, and what it may read besides the passages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.cite import ReportTexts
+from assistant.query import QueryAnalysis
+from assistant.types import Answer, Passage
+from index.storage.catalogue import Catalogue, ReportRecord
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """What an answerer may consult: the ready reports, the catalogue (table facts) and the report texts."""
+
+    reports: list[ReportRecord]
+    catalogue: Catalogue
+    texts: ReportTexts
+
+    @property
+    def publish_dates(self) -> dict[str, str | None]:
+        """Report id -> its publish date (ISO), as parsed or supplied."""
+        return {r.id: r.publish_date for r in self.reports}
+
+
+class Answerer(Protocol):
+    """``answerer(analysis, passages, ctx)``: an answer (possibly an abstention), or None to pass."""
+
+    def __call__(self, analysis: QueryAnalysis, passages: list[Passage], ctx: AnswerContext) -> Answer | None: ...
