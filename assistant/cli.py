@@ -204,7 +204,7 @@ def format_answer(answer: Answer) -> str:
     elif answer.abstained and answer.passages:
         lines.append("")
         lines.append("最接近的段落 closest passages:")
-        for i, p in enumerate(answer.passages[:3], 1):
+        for p in answer.passages[:3]:
             lines.append(f"- {p.issuer or '?'} {p.year or '?'} · {p.section} · {p.source}")
             lines.append(f"    {' '.join(p.search_text.split())[:120]}")
     for note in answer.notes:
@@ -276,7 +276,6 @@ def evaluate(settings: Settings, reports_dir: Path, qa_path: Path, out: Path | N
 def facts(settings: Settings, report_id: str, as_json: bool) -> None:
     """A report's tables (表二/三/四) as read, with warnings."""
     from index.storage.store import Store
-
     from index.tables import facts_to_json, load_facts, render_facts
     store = Store(settings)
     matches = store.catalogue.find_reports(report_id)

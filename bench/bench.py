@@ -74,9 +74,9 @@ class Source:
 
 def load_sources() -> tuple[list[Source], str]:
     """The real corpus when present, else the bundled sample plus template reports."""
-    from index.text.searchform import build_search_form
     from index.load import load_file
     from index.parse import parse_report
+    from index.text.searchform import build_search_form
 
     paths: list[Path]
     tmp_paths: list[Path] = []
@@ -205,8 +205,8 @@ def replicate(text: str, mapping: dict[str, str], year: int | None, delta: int) 
 
 def build_corpus(sources: list[Source], n: int, folder: Path) -> dict[str, int]:
     """Write the first ``n`` reports of the replica sequence into ``folder``; returns counts."""
-    from index.text.searchform import build_search_form
     from index.parse import parse_report
+    from index.text.searchform import build_search_form
 
     folder.mkdir(parents=True, exist_ok=True)
     s_count = len(sources)
@@ -312,7 +312,7 @@ def dir_size(path: Path) -> int:
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (``q`` in 0..100)."""
     ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, int(round(q / 100 * len(ordered) + 0.5)) - 1))
+    k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
     return ordered[k]
 
 
@@ -422,10 +422,10 @@ def run_size(n: int, workdir: Path, n_questions: int, repeats: int) -> dict[str,
 def run_cold(n_texts: int) -> dict[str, object]:
     """The embedder alone on distinct chunk texts (no cache): what a corpus of new reports costs."""
     from index.chunk import chunk_report
-    from index.text.searchform import build_search_form
     from index.config import Settings
-    from index.storage.embed import make_embeddings
     from index.parse import parse_report
+    from index.storage.embed import make_embeddings
+    from index.text.searchform import build_search_form
 
     sources, _ = load_sources()
     texts: list[str] = []
@@ -464,9 +464,9 @@ def run_cold(n_texts: int) -> dict[str, object]:
 def plan(sizes: list[int]) -> str:
     """Without indexing: chunks and distinct chunk texts per size (what an empty cache must embed)."""
     from index.chunk import chunk_report
-    from index.text.searchform import build_search_form
     from index.load import load_file
     from index.parse import parse_report
+    from index.text.searchform import build_search_form
 
     sources, origin = load_sources()
     folder = Path(tempfile.mkdtemp(prefix="disclosure-bench-plan-"))

@@ -21,6 +21,7 @@ Decision notes:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 
@@ -90,7 +91,7 @@ def _units(text: str, kept: set[int], start: int, end: int) -> list[tuple[int, i
             cuts.add(i + 1)
     bounds = sorted(cuts)
     units = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         a, b = _trim(text, a, b)
         if a < b:
             units.append((a, b))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from index.errors import DisclosureError
 
@@ -76,8 +77,8 @@ class Settings:
             port=_env_int("DISCLOSURE_PORT", 7860),
         )
 
-    def with_(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
 
     @property
     def max_file_bytes(self) -> int:

@@ -77,7 +77,7 @@ def test_heading_not_joined_in_shared_report_005() -> None:
 
 def test_em_dash_phone_folded() -> None:
     form = build_search_form("聯(lián)系電話(huà)：0873—7236877，傳真：0873–7236878")
-    assert "联系电话:0873-7236877,传真:0873-7236878" == form.text
+    assert form.text == "联系电话:0873-7236877,传真:0873-7236878"
     s = form.text.index("0873-7236877")
     start, end = form.original_span(s, s + len("0873-7236877"))
     assert "聯(lián)系電話(huà)：0873—7236877，傳真：0873–7236878"[start:end] == "0873—7236877"

@@ -13,11 +13,11 @@ import pytest
 from docx.enum.text import WD_BREAK
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from index.errors import IngestError
@@ -278,7 +278,7 @@ def test_doc_renamed_docx(tmp_path: Path) -> None:
 
 def test_text_renamed_docx(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match=r"not a valid \.docx \(is it an old \.doc renamed\?\)"):
-        load(write(tmp_path, "report.docx", "一、总体情况".encode("utf-8")))
+        load(write(tmp_path, "report.docx", "一、总体情况".encode()))
 
 
 # --- PDF -----------------------------------------------------------------------------------

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
 import pytest
 
 from index.chunk import chunk_report
-from index.text.searchform import build_search_form
 from index.errors import IngestError
 from index.models import Chunk, ParsedReport
 from index.parse import city_of_district, gazetteer, parse_report
+from index.text.searchform import build_search_form
 
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -94,7 +95,7 @@ def _parse(text: str) -> tuple[ParsedReport, list[Chunk]]:
 def _check_invariants(text: str, parsed: ParsedReport, chunks: list[Chunk], max_chars: int = 500, min_chars: int = 150) -> None:
     sections = parsed.sections
     assert sections and sections[0].start == 0 and sections[-1].end == len(text)
-    for a, b in zip(sections, sections[1:]):
+    for a, b in itertools.pairwise(sections):
         assert a.end == b.start and a.start < a.end
     form = build_search_form(text)
     for n, c in enumerate(chunks):
@@ -106,7 +107,7 @@ def _check_invariants(text: str, parsed: ParsedReport, chunks: list[Chunk], max_
         assert c.end - c.start <= max_chars
         owner = [s for s in sections if s.start <= c.start and c.end <= s.end]
         assert len(owner) == 1 and owner[0].key == c.section, "a chunk crosses sections"
-    for a, b in zip(chunks, chunks[1:]):
+    for a, b in itertools.pairwise(chunks):
         assert a.end <= b.start
         if a.section == b.section and (a.end - a.start < min_chars or b.end - b.start < min_chars):
             gap = text[a.end : b.start]

@@ -128,9 +128,8 @@ def test_bad_inputs_fail_clearly_and_keep_the_index(settings: Settings, tmp_path
 
 def test_second_writer_is_refused(settings: Settings, tmp_path: Path) -> None:
     path = write_report(tmp_path, "a.txt", template_report())
-    with writer_lock(settings.data_dir):
-        with pytest.raises(DisclosureError, match="another process"):
-            Indexer(settings).ingest([path])
+    with writer_lock(settings.data_dir), pytest.raises(DisclosureError, match="another process"):
+        Indexer(settings).ingest([path])
 
 
 def test_model_change_needs_reindex(settings: Settings, tmp_path: Path) -> None:

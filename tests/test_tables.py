@@ -9,7 +9,17 @@ import pytest
 
 from assistant.answer.cells import match_cell
 from assistant.answer.facts import ReportRef, answer_across_reports, answer_from_facts
-from index.text.searchform import build_search_form
+from index.tables import (
+    FACTS_SCHEMA,
+    Fact,
+    check_table_arithmetic,
+    facts_to_json,
+    load_facts,
+    read_fee_facts,
+    read_tables,
+    render_facts,
+    save_facts,
+)
 from index.tables.labels import (
     T2_DECISIONS,
     T2_ENFORCEMENT,
@@ -51,17 +61,7 @@ from index.tables.labels import (
     TABLE_THREE,
     TABLE_TWO,
 )
-from index.tables import (
-    FACTS_SCHEMA,
-    Fact,
-    check_table_arithmetic,
-    facts_to_json,
-    load_facts,
-    read_fee_facts,
-    read_tables,
-    render_facts,
-    save_facts,
-)
+from index.text.searchform import build_search_form
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -145,9 +145,9 @@ def test_huaian_pdftotext_flattened_copy_reads_the_same() -> None:
     warnings = _assert_huaian(text)
     assert len(warnings) == 1 and "表四" in warnings[0]  # the displaced 表四 run is flagged for review
     facts = _read(text).facts
-    fee = [f for f in facts if f.row == T2_FEES][0]
+    fee = next(f for f in facts if f.row == T2_FEES)
     assert text[fee.start : fee.end] == "行政事业性收费\n\n96171.6"
-    first = [f for f in facts if f.row == T3_NEW][0]
+    first = next(f for f in facts if f.row == T3_NEW)
     assert text[first.start : first.end].startswith("一、本年新收政府信息公开申请数量\n\n3001")
 
 

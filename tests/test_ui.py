@@ -21,9 +21,9 @@ from assistant.ui import handlers
 from assistant.ui.auth import AdminAuth
 from assistant.ui.handlers import AppContext
 from assistant.ui.render import esc, render_answer, render_in_context
-from index.storage.catalogue import Catalogue
 from index.config import Settings
 from index.errors import DisclosureError
+from index.storage.catalogue import Catalogue
 from tests.factories import template_report, write_report
 
 TESTS = Path(__file__).resolve().parent

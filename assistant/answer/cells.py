@@ -250,9 +250,9 @@ def _table_three_items(q: str) -> list[CellItem]:
             found.append((m.start(), rows, label))
     columns = [(cols, label) for word, cols, label in _T3_COLUMN_WORDS if re.search(word, q)]
     if not found:
-        m = _T3_NEW_WORDS.search(q) or (re.search(r"申请", q) if columns else None)
-        if m is not None and not _FEE_WORDS.search(q):
-            found.append((m.start(), ((T3_NEW,),), "新收政府信息公开申请"))
+        new = _T3_NEW_WORDS.search(q) or (re.search(r"申请", q) if columns else None)
+        if new is not None and not _FEE_WORDS.search(q):
+            found.append((new.start(), ((T3_NEW,),), "新收政府信息公开申请"))
     if not found:
         return []
     if not columns:

@@ -122,6 +122,4 @@ def find_date(passages: list[Passage], iso_date: str | None) -> Found | None:
 
 
 def _in_period(text: str, pos: int) -> bool:
-    for m in PERIOD.finditer(text[max(0, pos - 40) : pos + 40]):
-        return True
-    return False
+    return PERIOD.search(text[max(0, pos - 40) : pos + 40]) is not None

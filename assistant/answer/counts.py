@@ -115,9 +115,11 @@ def find_count(passages: list[Passage], terms: list[str], question: str) -> Foun
         if 0 <= j < len(spans):
             ns, ne = spans[j]
             neighbour = text[ns:ne]
-            if (step < 0 and text[ne:start].strip() in (",", "，", "、")) or (step > 0 and text[end:ns].strip() in (",", "，", "、")):
-                if COUNT_VALUE.search(neighbour) and overlap(terms, neighbour) > 0:
-                    start, end = (ns, end) if step < 0 else (start, ne)
+            joined = (step < 0 and text[ne:start].strip() in (",", "，", "、")) or (
+                step > 0 and text[end:ns].strip() in (",", "，", "、")
+            )
+            if joined and COUNT_VALUE.search(neighbour) and overlap(terms, neighbour) > 0:
+                start, end = (ns, end) if step < 0 else (start, ne)
     best.start, best.end = start, end
     best.clause = text[start:end].strip()
     return best

@@ -23,12 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.answer.base import AnswerContext
-from assistant.cite import ReportTexts
 from assistant.answer.cells import CHANGE_WORDS, YES_NO_WORDS, CellItem, match_cell
+from assistant.cite import ReportTexts
 from assistant.query import QueryAnalysis
 from assistant.types import Answer, AnswerKind, AnswerMethod, Citation, Passage
 from index.storage.catalogue import Catalogue, ReportRecord
-from index.tables.store import load_facts
 from index.tables.fees import FEE_COLUMN, FEE_ROW, read_fee_facts
 from index.tables.labels import (
     PROSE,
@@ -39,6 +38,7 @@ from index.tables.labels import (
     UNIT_YUAN,
 )
 from index.tables.model import Fact, format_value
+from index.tables.store import load_facts
 from index.text.searchform import build_search_form, fold_query
 
 log = logging.getLogger(__name__)
@@ -334,7 +334,7 @@ def answer_from_catalogue(
         try:
             facts = load_facts(catalogue.conn, report_id)
             text = texts.text(report_id)
-        except Exception:  # noqa: BLE001 - a missing text or facts table means: no facts answer
+        except Exception:  # a missing text or facts table means: no facts answer
             log.exception("facts of %s could not be loaded", report_id)
             continue
         ref = ReportRef(report_id, record.source, record.issuer, record.year, tuple(record.sections or ()))

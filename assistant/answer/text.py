@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer.base import AnswerContext
 from assistant.answer.contacts import (
     find_address,
     find_date,
@@ -17,7 +18,6 @@ from assistant.answer.contacts import (
     find_website,
 )
 from assistant.answer.counts import find_admin_fee, find_best_clause, find_count, find_fee, find_problem
-from assistant.answer.base import AnswerContext
 from assistant.answer.values import Found, topic_terms
 from assistant.cite import ReportTexts, make_citation
 from assistant.query import QueryAnalysis, issuer_aliases, place_mentions

@@ -58,7 +58,7 @@ def topic_terms(folded_question: str, exclude: list[str]) -> list[str]:
     q = re.sub(r"(?:19|20)\d{2}\s*年?", " ", q)
     terms = []
     for tok in tokenize(q):
-        if tok in QUESTION_WORDS or tok.isdigit() or len(tok) < 2 and not re.match(r"[\u4e00-\u9fff]", tok):
+        if tok in QUESTION_WORDS or tok.isdigit() or (len(tok) < 2 and not re.match(r"[\u4e00-\u9fff]", tok)):
             continue
         if len(tok) == 1 or re.search(r"多少|几|哪|什么|是否", tok):
             continue

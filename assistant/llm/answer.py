@@ -107,7 +107,7 @@ def answer_with_llm(
     started = time.perf_counter()
     try:
         reply = clean_reply(_call(chat_model, messages, on_token))
-    except Exception as exc:  # any backend failure falls back to the extractive answer
+    except Exception as exc:  # noqa: BLE001 - any backend failure falls back to the extractive answer (logged by reject)
         return reject(extractive, f"backend error: {type(exc).__name__}: {exc}")
     elapsed_ms = (time.perf_counter() - started) * 1000.0
     verdict = check_grounding(reply, passages, question)

@@ -27,7 +27,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator
 
 from index.config import Settings
 from index.errors import DisclosureError
@@ -196,7 +196,7 @@ def _openai_model(settings: Settings) -> BaseChatModel:
         return ChatOpenAI(
             base_url=settings.llm_base_url,
             model=settings.llm_model or DEFAULT_MODEL_NAME,
-            api_key=api_key,
+            api_key=SecretStr(api_key),
             temperature=0.0,
             # langchain-openai 1.x sends ``max_tokens`` as ``max_completion_tokens``, which llama.cpp's
             # server (and other OpenAI-compatible servers) ignore: send the classic field instead.
@@ -224,7 +224,7 @@ def _gguf_model(settings: Settings) -> BaseChatModel:
         model.load()
     except DisclosureError:
         raise
-    except Exception as exc:  # llama.cpp raises ValueError / RuntimeError on a bad file
+    except Exception as exc:  # noqa: BLE001 - llama.cpp raises ValueError / RuntimeError on a bad file; reported as configuration
         raise DisclosureError(f"DISCLOSURE_LLM_GGUF={path!r}: cannot load the model: {exc}") from None
     return model
 

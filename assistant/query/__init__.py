@@ -10,8 +10,9 @@ another body's report.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.query.issuers import issuer_aliases, issuer_score, place_mentions
 from assistant.query.kinds import detect_kinds
@@ -49,7 +50,7 @@ def analyse(
     *,
     issuer: str | None = None,
     year: int | None = None,
-    context: dict[str, object] | None = None,
+    context: Mapping[str, Any] | None = None,
     text_of: Callable[[str], str] | None = None,
 ) -> QueryAnalysis:
     """Analyse ``question`` against the indexed ``reports``.
@@ -101,7 +102,7 @@ def analyse(
             chosen = [r for r in reports if r.issuer == context.get("issuer")]
             issuer_mentioned = bool(chosen)
             if asked_year is None and context.get("year"):
-                asked_year = int(context["year"])  # type: ignore[call-overload]
+                asked_year = int(context["year"])
 
     missing_year = False
     missing_issuers: list[str] = []

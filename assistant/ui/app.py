@@ -29,7 +29,8 @@ CSS = """
 
 def build_app(ctx: AppContext) -> gr.Blocks:
     """The three tabs; filters and the review list are refreshed on page load and after admin changes."""
-    with gr.Blocks(title=TITLE) as demo:
+    demo = gr.Blocks(title=TITLE)
+    with demo:
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
                 chat = chat_tab.build(ctx)

@@ -130,7 +130,7 @@ def chat_stream(
     if not question:
         yield history, context
         return
-    history = history + [{"role": "user", "content": esc(question)}, {"role": "assistant", "content": "正在查找相关报告…"}]
+    history = [*history, {"role": "user", "content": esc(question)}, {"role": "assistant", "content": "正在查找相关报告…"}]
     yield history, context
     tokens: queue.Queue[str] = queue.Queue()
     box: dict[str, Any] = {}
@@ -216,8 +216,8 @@ def show_entry(ctx: AppContext, log_id: Any) -> tuple[str, list[tuple[str, int]]
         f"<p><small>记录 #{entry.id} · {esc(entry.time)} · {esc(entry.channel)}</small></p>",
     ]
     if 0 in entry.verdicts:
-        v, c = entry.verdicts[0]
-        parts.append(f"<p>整体回答：{verdict_names[v]} {esc(c)}</p>")
+        v, whole_comment = entry.verdicts[0]
+        parts.append(f"<p>整体回答：{verdict_names[v]} {esc(whole_comment)}</p>")
     if not entry.citations:
         parts.append("<p>（本回答没有引用。）</p>")
     for c in entry.citations:

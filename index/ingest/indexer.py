@@ -192,7 +192,7 @@ class Indexer:
             return IngestResult(source_name, IngestStatus.FAILED, error=exc.reason)
         except DisclosureError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a bad file must not stop the batch
+        except Exception as exc:  # a bad file must not stop the batch
             log.exception("unexpected error while indexing %s", source_name)
             return IngestResult(
                 source_name, IngestStatus.FAILED, error=f"unexpected error: {exc.__class__.__name__}: {exc}"

@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from index.chunk import chunk_report
@@ -115,7 +115,7 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
         ),
         "chunk_count": len(chunks),
         "embedding_model": store.model_name,
-        "indexed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "state": ReportState.PENDING,
         "text": loaded.text,
     }
@@ -128,7 +128,7 @@ def read_facts(text: str, form: SearchForm) -> tuple[list[Fact], list[str]]:
     """Table facts and 信息处理费 prose facts; an unreadable table is a warning, never a failed ingest."""
     try:
         reading = read_tables(text, form)
-    except Exception as exc:  # noqa: BLE001 - tables are a bonus; the text is still indexed
+    except Exception as exc:  # tables are a bonus; the text is still indexed
         log.exception("table reading failed")
         return [], [f"tables could not be read: {exc.__class__.__name__}: {exc}"]
     facts = [*reading.facts, *read_fee_facts(text, form)]

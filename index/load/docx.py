@@ -14,11 +14,15 @@ import logging
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import docx
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl, CT_Tc
+from docx.oxml.text.paragraph import CT_P
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from docx.types import ProvidesStoryPart
 from lxml import etree
 
 from index.load.render import table_row
@@ -92,12 +96,14 @@ def _squeeze_blank_lines(lines: list[str]) -> str:
     return "\n".join(kept).strip("\n")
 
 
-def _walk(container: etree._Element, parent: object, lines: list[str]) -> None:
+def _walk(container: etree._Element, parent: ProvidesStoryPart, lines: list[str]) -> None:
+    # python-docx's parser builds w:p / w:tbl / w:tc as its CT_P / CT_Tbl / CT_Tc classes; lxml-stubs
+    # only know _Element, hence the casts.
     for child in container.iterchildren():
         if child.tag == _P:
-            lines.append(Paragraph(child, parent).text)  # type: ignore[arg-type]
+            lines.append(Paragraph(cast(CT_P, child), parent).text)
         elif child.tag == _TBL:
-            table = Table(child, parent)  # type: ignore[arg-type]
+            table = Table(cast(CT_Tbl, child), parent)
             for row in _table_rows(table):
                 line = table_row(row)
                 if line:
@@ -119,7 +125,7 @@ def _table_rows(table: Table) -> list[list[str | None]]:
             if _continues_vertical_merge(tc):
                 cells.append(None)
                 continue
-            cells.append(_cell_text(_Cell(tc, table)))  # type: ignore[arg-type]
+            cells.append(_cell_text(_Cell(cast(CT_Tc, tc), table)))
         rows.append(cells)
     return rows
 

@@ -123,7 +123,7 @@ def _trafilatura_main(markup: str) -> tuple[str | None, str | None]:
             favor_recall=True,
             deduplicate=False,
         )
-    except Exception as exc:  # trafilatura raises assorted errors on odd markup
+    except Exception as exc:  # noqa: BLE001 - trafilatura raises assorted errors on odd markup; logged, then the whole page is used
         log.warning("trafilatura failed: %s", exc)
         return None, f"main-content extraction failed ({type(exc).__name__}); used the whole page text"
     return result, None
@@ -230,7 +230,11 @@ class _Renderer:
             text = fold_whitespace(_cell_text(caption))
             if text:
                 self.lines.append(text)
-        for row in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
+        # A node-set expression: xpath() returns a list of elements (the checks narrow its declared type).
+        rows = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+        for row in rows if isinstance(rows, list) else []:
+            if not isinstance(row, etree._Element):
+                continue
             cells = [_cell_text(cell) for cell in row if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th")]
             line = table_row(cells)
             if line:
@@ -266,7 +270,9 @@ def _is_layout_table(table: etree._Element) -> bool:
     """True for a table used to lay out the page rather than hold data."""
     if table.find(".//table") is not None:
         return True
-    for cell in table.iter("td", "th"):
-        if len("".join(cell.itertext()).strip()) > LAYOUT_CELL_CHARS:
-            return True
-    return False
+    return any(len(_text_of(cell).strip()) > LAYOUT_CELL_CHARS for cell in table.iter("td", "th"))
+
+
+def _text_of(element: etree._Element) -> str:
+    """All text inside ``element`` (lxml.html yields ``str`` pieces)."""
+    return "".join(str(piece) for piece in element.itertext())

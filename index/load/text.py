@@ -16,6 +16,7 @@ dropped; nothing else changes, because citation offsets index the decoded text.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -210,15 +211,11 @@ def _common_chinese() -> frozenset[str]:
     chars: set[str] = set()
     for lead in range(0xB0, 0xD8):
         for trail in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes((lead, trail)).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     for code in range(0xA440, 0xC67F):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             chars.add(code.to_bytes(2, "big").decode("cp950"))
-        except UnicodeDecodeError:
-            pass
     return frozenset(chars)
 
 

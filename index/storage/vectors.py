@@ -8,6 +8,7 @@ the catalogue, so re-indexing the same text costs nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Callable
@@ -18,8 +19,8 @@ import numpy as np
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from index.storage.catalogue import Catalogue
 from index.errors import DisclosureError
+from index.storage.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
 
@@ -133,10 +134,8 @@ class VectorStore:
 
     def reset(self) -> None:
         """Drop and recreate the collection (used when the embedding model changes)."""
-        try:
+        with contextlib.suppress(Exception):  # the collection may not exist; Chroma's error type varies by version
             self.client.delete_collection(COLLECTION)
-        except Exception:  # noqa: BLE001 - absent collection
-            pass
         self.store = Chroma(
             collection_name=COLLECTION,
             embedding_function=self.embeddings,

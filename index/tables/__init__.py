@@ -15,7 +15,6 @@ from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any
 
-from index.text.searchform import SearchForm
 from index.tables.checks import check_table_arithmetic
 from index.tables.fees import FEE_COLUMN, FEE_ROW, read_fee_facts
 from index.tables.four import read_table_four
@@ -29,12 +28,14 @@ from index.tables.labels import (
     TABLE_FOUR,
     TABLE_THREE,
     TABLE_TWO,
+    TableName,
 )
 from index.tables.model import Fact, TableReading, format_value
 from index.tables.store import FACTS_SCHEMA, load_facts, save_facts
 from index.tables.three import read_table_three
 from index.tables.tokens import cells_of
 from index.tables.two import read_table_two
+from index.text.searchform import SearchForm
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def read_tables(text: str, form: SearchForm) -> TableReading:
     for name, reader in ((TABLE_TWO, read_table_two), (TABLE_THREE, read_table_three), (TABLE_FOUR, read_table_four)):
         try:
             facts, warnings = reader(text, cells)
-        except Exception as exc:  # noqa: BLE001 - one unreadable table must not lose the others
+        except Exception as exc:  # one unreadable table must not lose the others
             log.exception("reading %s failed", name)
             reading.warnings.append(f"{name} could not be read: {exc.__class__.__name__}: {exc}")
             continue
@@ -74,11 +75,11 @@ def read_tables(text: str, form: SearchForm) -> TableReading:
     return reading
 
 
-def _row_order(table: str) -> tuple[str, ...]:
+def _row_order(table: TableName) -> tuple[str, ...]:
     return {TABLE_TWO: T2_ROWS, TABLE_THREE: T3_ALL_ROWS, TABLE_FOUR: T4_ROWS}.get(table, ())
 
 
-def _column_order(table: str, facts: list[Fact]) -> list[str]:
+def _column_order(table: TableName, facts: list[Fact]) -> list[str]:
     known = {TABLE_THREE: T3_COLUMNS_WITH_SUBTOTAL, TABLE_FOUR: T4_COLUMNS}.get(table, ())
     seen = list(OrderedDict.fromkeys(f.column for f in facts))
     return [c for c in known if c in seen] + [c for c in seen if c not in known]

@@ -41,6 +41,12 @@ def _fmt(values: Iterable[float]) -> str:
     return " + ".join(format_value(v) for v in values)
 
 
+def _all(values: list[float | None]) -> list[float] | None:
+    """The values when every one is present, else None."""
+    present = [v for v in values if v is not None]
+    return present if len(present) == len(values) else None
+
+
 def _sum_if_all(cells: Cells, table: str, rows: Iterable[str], column: str) -> tuple[list[float], bool]:
     values = [cells.get((table, row, column)) for row in rows]
     present = [v for v in values if v is not None]
@@ -51,20 +57,19 @@ def _row_total_checks(cells: Cells, rows: set[str]) -> list[str]:
     out: list[str] = []
     for row in sorted(rows):
         total = cells.get((TABLE_THREE, row, T3_COLUMN_TOTAL))
-        org_values = [cells.get((TABLE_THREE, row, c)) for c in T3_ORG_COLUMNS]
+        org_values = _all([cells.get((TABLE_THREE, row, c)) for c in T3_ORG_COLUMNS])
         subtotal = cells.get((TABLE_THREE, row, T3_LEGAL_PERSONS))
         natural = cells.get((TABLE_THREE, row, T3_NATURAL))
-        if all(v is not None for v in org_values) and subtotal is not None:
-            if abs(sum(org_values) - subtotal) > TOLERANCE:  # type: ignore[arg-type]
-                out.append(
-                    f"{TABLE_THREE} {row}: 法人或其他组织 {format_value(subtotal)} ≠ "
-                    f"{_fmt(org_values)} = {format_value(sum(org_values))}"  # type: ignore[arg-type]
-                )
+        if org_values is not None and subtotal is not None and abs(sum(org_values) - subtotal) > TOLERANCE:
+            out.append(
+                f"{TABLE_THREE} {row}: 法人或其他组织 {format_value(subtotal)} ≠ "
+                f"{_fmt(org_values)} = {format_value(sum(org_values))}"
+            )
         if total is None or natural is None:
             continue
-        if all(v is not None for v in org_values):
-            summed = natural + sum(org_values)  # type: ignore[arg-type]
-            shown = _fmt([natural, *org_values])  # type: ignore[list-item]
+        if org_values is not None:
+            summed = natural + sum(org_values)
+            shown = _fmt([natural, *org_values])
         elif subtotal is not None:
             summed = natural + subtotal
             shown = _fmt([natural, subtotal])
@@ -99,24 +104,29 @@ def check_table_three(facts: Iterable[Fact]) -> list[str]:
             if subtotal is not None and values and complete and abs(sum(values) - subtotal) > TOLERANCE:
                 out.append(f"{TABLE_THREE} {group} {column}: {format_value(subtotal)} ≠ {_fmt(values)} = {format_value(sum(values))}")
         total = cells.get((TABLE_THREE, T3_TOTAL, column))
-        parts = [cells.get((TABLE_THREE, T3_DISCLOSED, column)), cells.get((TABLE_THREE, T3_PARTLY, column))]
-        parts += [_group_value(cells, g, column) for g in T3_GROUPS]
-        if total is not None and all(p is not None for p in parts):
-            summed = sum(parts)  # type: ignore[arg-type]
+        parts = _all(
+            [
+                cells.get((TABLE_THREE, T3_DISCLOSED, column)),
+                cells.get((TABLE_THREE, T3_PARTLY, column)),
+                *(_group_value(cells, g, column) for g in T3_GROUPS),
+            ]
+        )
+        if total is not None and parts is not None:
+            summed = sum(parts)
             if abs(summed - total) > TOLERANCE:
                 out.append(
                     f"{TABLE_THREE} {T3_TOTAL} {column}: {format_value(total)} ≠ 三（一）…（六） "
-                    f"{_fmt(parts)} = {format_value(summed)}"  # type: ignore[arg-type]
+                    f"{_fmt(parts)} = {format_value(summed)}"
                 )
         new, carried_in = cells.get((TABLE_THREE, T3_NEW, column)), cells.get((TABLE_THREE, T3_CARRIED_IN, column))
         carried_out = cells.get((TABLE_THREE, T3_CARRIED_OUT, column))
-        if None not in (new, carried_in, total, carried_out):
-            left = new + carried_in  # type: ignore[operator]
-            right = total + carried_out  # type: ignore[operator]
+        if new is not None and carried_in is not None and total is not None and carried_out is not None:
+            left = new + carried_in
+            right = total + carried_out
             if abs(left - right) > TOLERANCE:
                 out.append(
-                    f"{TABLE_THREE} {column}: 一 + 二 = {format_value(new)} + {format_value(carried_in)} = {format_value(left)}"  # type: ignore[arg-type]
-                    f" ≠ 三（七） + 四 = {format_value(total)} + {format_value(carried_out)} = {format_value(right)}"  # type: ignore[arg-type]
+                    f"{TABLE_THREE} {column}: 一 + 二 = {format_value(new)} + {format_value(carried_in)} = {format_value(left)}"
+                    f" ≠ 三（七） + 四 = {format_value(total)} + {format_value(carried_out)} = {format_value(right)}"
                 )
     return out
 
@@ -126,13 +136,13 @@ def check_table_four(facts: Iterable[Fact]) -> list[str]:
     cells = _cells(f for f in facts if f.table == TABLE_FOUR)
     out: list[str] = []
     for row in T4_ROWS:
-        parts = [cells.get((TABLE_FOUR, row, c)) for c in T4_COLUMNS[:-1]]
+        parts = _all([cells.get((TABLE_FOUR, row, c)) for c in T4_COLUMNS[:-1]])
         total = cells.get((TABLE_FOUR, row, T4_TOTAL))
-        if total is None or any(p is None for p in parts):
+        if total is None or parts is None:
             continue
-        summed = sum(parts)  # type: ignore[arg-type]
+        summed = sum(parts)
         if abs(summed - total) > TOLERANCE:
-            out.append(f"{TABLE_FOUR} {row}: {_fmt(parts)} = {format_value(summed)} ≠ 总计 {format_value(total)}")  # type: ignore[arg-type]
+            out.append(f"{TABLE_FOUR} {row}: {_fmt(parts)} = {format_value(summed)} ≠ 总计 {format_value(total)}")
     return out
 
 
@@ -141,6 +151,6 @@ def check_table_arithmetic(facts: Iterable[Fact]) -> list[str]:
     facts = list(facts)
     try:
         return check_table_three(facts) + check_table_four(facts)
-    except Exception as exc:  # noqa: BLE001 - a check must never break reading
+    except Exception as exc:  # a check must never break reading
         log.exception("arithmetic check failed")
         return [f"arithmetic check failed: {exc.__class__.__name__}: {exc}"]

@@ -63,7 +63,7 @@ def _regroup(run: list[Cell]) -> list[list[Cell]] | None:
         # totals follow their own parts in reading order; match each group to a total with that sum
         for perm in itertools.permutations(totals):
             if all(abs(sums[k] - values[perm[k]]) < 1e-6 and perm[k] > groups[k][-1] for k in range(len(T4_ROWS))):
-                solutions.append([g + [perm[k]] for k, g in enumerate(groups)])
+                solutions.append([[*g, perm[k]] for k, g in enumerate(groups)])
                 break
     distinct = {tuple(tuple(values[i] for i in g) for g in s) for s in solutions}
     if len(distinct) != 1:

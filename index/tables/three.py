@@ -97,11 +97,12 @@ def _columns_for(rows: list[list[float | None]], ncols: int) -> tuple[str, ...]:
     if ncols == len(T3_COLUMNS):
         return T3_COLUMNS
     first = after = 0
-    for v in rows:
-        if len(v) != ncols or any(x is None for x in v):
+    for row in rows:
+        v = [x for x in row if x is not None]
+        if len(row) != ncols or len(v) != len(row):
             continue
-        first += abs(v[1] - sum(v[2:7])) < 1e-6  # type: ignore[operator, arg-type]
-        after += abs(v[6] - sum(v[1:6])) < 1e-6  # type: ignore[operator, arg-type]
+        first += abs(v[1] - sum(v[2:7])) < 1e-6
+        after += abs(v[6] - sum(v[1:6])) < 1e-6
     return T3_COLUMNS_SUBTOTAL_AFTER if after > first else T3_COLUMNS_WITH_SUBTOTAL
 
 
@@ -195,14 +196,14 @@ def read_table_three(text: str, cells: list[Cell]) -> tuple[list[Fact], list[str
     good = [r for r, n in zip(rows, sizes) if n in COLUMN_COUNTS]
     bad = [r for r, n in zip(rows, sizes) if n not in COLUMN_COUNTS]
     if good and not bad and not orphans:
-        ncols = max(set(len(r.trimmed()) for r in good), key=[len(r.trimmed()) for r in good].count)
+        ncols = max({len(r.trimmed()) for r in good}, key=[len(r.trimmed()) for r in good].count)
         return _facts(text, region, [r for r in good if len(r.trimmed()) == ncols], ncols), []
     if not rows and not orphans:
         return [], []
     by_order = _read_by_order(text, region)
     labelled_facts: list[Fact] = []
     if good:
-        ncols = max(set(len(r.trimmed()) for r in good), key=[len(r.trimmed()) for r in good].count)
+        ncols = max({len(r.trimmed()) for r in good}, key=[len(r.trimmed()) for r in good].count)
         labelled_facts = _facts(text, region, [r for r in good if len(r.trimmed()) == ncols], ncols)
     if by_order is not None:
         facts, failures, layout = by_order

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from index.text.searchform import SearchForm
 from index.tables.labels import squeeze
+from index.text.searchform import SearchForm
 
 NUMBER_CELL = re.compile(r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:件|条|个|项|人次|万元|元|%)?$")
 BLANK_CELL = re.compile(r"^(?:-+|/|\\|无|空|—+)$")

@@ -23,6 +23,7 @@ from, so a span found in the search form maps back to a verbatim span of the ori
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,7 +64,8 @@ def _t2s() -> opencc.OpenCC:
 
 def to_simplified(text: str) -> str:
     """Traditional -> simplified Chinese (OpenCC t2s)."""
-    return _t2s().convert(text)
+    converted: str = _t2s().convert(text)
+    return converted
 
 
 def strip_pinyin_glosses(text: str) -> str:
@@ -161,7 +163,7 @@ def _joinable_newlines(chars: list[str]) -> set[int]:
     width = _typical_line_length(lines)
     joinable: set[int] = set()
     pos = 0
-    for line, nxt in zip(lines, lines[1:]):
+    for line, nxt in itertools.pairwise(lines):
         pos += len(line)
         stripped, next_stripped = line.rstrip(), nxt.lstrip()
         full = len(line.strip()) >= 0.8 * width

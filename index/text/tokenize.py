@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 from functools import lru_cache
+from types import ModuleType
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba() -> ModuleType:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -36,7 +37,8 @@ def _jieba():  # type: ignore[no-untyped-def]
         jieba.initialize()
         for word in DOMAIN_WORDS:
             jieba.add_word(word, freq=200000)
-    return jieba
+    module: ModuleType = jieba
+    return module
 
 
 def tokenize(text: str) -> list[str]:
