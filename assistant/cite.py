@@ -69,8 +69,15 @@ def make_citation(texts: ReportTexts, n: int, passage: Passage, start: int, end:
     o_start, o_end = original_span(texts, passage, start, end)
     text = texts.text(passage.report_id)
     return Citation(
-        n=n, report_id=passage.report_id, source=passage.source, issuer=passage.issuer, year=passage.year,
-        section=passage.section, start=o_start, end=o_end, quote=text[o_start:o_end],
+        n=n,
+        report_id=passage.report_id,
+        source=passage.source,
+        issuer=passage.issuer,
+        year=passage.year,
+        section=passage.section,
+        start=o_start,
+        end=o_end,
+        quote=text[o_start:o_end],
     )
 
 
@@ -86,5 +93,7 @@ def verify_citations(texts: ReportTexts, citations: list[Citation]) -> list[Cita
         if 0 <= c.start < c.end <= len(text) and text[c.start : c.end] == c.quote and c.quote:
             kept.append(c)
         else:
-            log.error("citation [%d] of %s does not match the report text at %d-%d: dropped", c.n, c.source, c.start, c.end)
+            log.error(
+                "citation [%d] of %s does not match the report text at %d-%d: dropped", c.n, c.source, c.start, c.end
+            )
     return kept

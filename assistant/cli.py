@@ -20,7 +20,9 @@ from index.models import IngestResult, IngestStatus
 log = logging.getLogger("disclosure")
 
 STATUS_LABELS = {
-    IngestStatus.INDEXED: "已索引 ok", IngestStatus.REPLACED: "已替换 replaced", IngestStatus.UNCHANGED: "未变化 unchanged",
+    IngestStatus.INDEXED: "已索引 ok",
+    IngestStatus.REPLACED: "已替换 replaced",
+    IngestStatus.UNCHANGED: "未变化 unchanged",
 }
 
 
@@ -129,7 +131,9 @@ def reports(settings: Settings, as_json: bool) -> None:
         return
     for r in records:
         warn = f"  ({len(r.warnings)} warnings)" if r.warnings else ""
-        click.echo(f"{r.id}  {r.issuer or '?'}  {r.year or '?'}  {r.publish_date or '-'}  {r.chunk_count} chunks  {r.source}{warn}")
+        click.echo(
+            f"{r.id}  {r.issuer or '?'}  {r.year or '?'}  {r.publish_date or '-'}  {r.chunk_count} chunks  {r.source}{warn}"
+        )
 
 
 @main.command()
@@ -234,17 +238,30 @@ def ask(settings: Settings, question: str, as_json: bool, issuer: str | None, ye
     else:
         click.echo(format_answer(answer))
 
+
 @main.command(name="eval")
 @click.option("--reports", "reports_dir", required=True, type=click.Path(path_type=Path), help="Folder of reports.")
 @click.option("--qa", "qa_path", required=True, type=click.Path(path_type=Path), help="QA file (JSON lines).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write one result line per question.")
-@click.option("--data-dir", "eval_data_dir", type=click.Path(path_type=Path), default=None,
-              help="Index into this data dir instead of a temporary one.")
+@click.option(
+    "--data-dir",
+    "eval_data_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Index into this data dir instead of a temporary one.",
+)
 @click.option("--llm", "use_llm", is_flag=True, help="Answer through the configured LLM (checked).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @click.pass_obj
-def evaluate(settings: Settings, reports_dir: Path, qa_path: Path, out: Path | None, eval_data_dir: Path | None,
-             use_llm: bool, as_json: bool) -> None:
+def evaluate(
+    settings: Settings,
+    reports_dir: Path,
+    qa_path: Path,
+    out: Path | None,
+    eval_data_dir: Path | None,
+    use_llm: bool,
+    as_json: bool,
+) -> None:
     """Index a folder, ask every question of a QA file, and print the scores."""
     from assistant.evaluate.run import format_metrics, run_eval
 
@@ -269,6 +286,7 @@ def evaluate(settings: Settings, reports_dir: Path, qa_path: Path, out: Path | N
     else:
         click.echo(format_metrics(report.metrics))
 
+
 @main.command()
 @click.argument("report_id")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
@@ -277,6 +295,7 @@ def facts(settings: Settings, report_id: str, as_json: bool) -> None:
     """A report's tables (表二/三/四) as read, with warnings."""
     from index.storage.store import Store
     from index.tables import facts_to_json, load_facts, render_facts
+
     store = Store(settings)
     matches = store.catalogue.find_reports(report_id)
     if len(matches) != 1:
@@ -289,6 +308,7 @@ def facts(settings: Settings, report_id: str, as_json: bool) -> None:
     else:
         click.echo(f"{report.issuer or '?'} {report.year or '?'}  {report.source}")
         click.echo(render_facts(found, warnings))
+
 
 @main.command()
 @click.option("--host", default=None, help="Bind address (default 127.0.0.1, or DISCLOSURE_HOST).")

@@ -37,6 +37,8 @@ SECTION_NAMES = {"preamble": "开头部分", "body": "正文", "signature": "落
 
 def section_label(key: str, title: str) -> str:
     return title or SECTION_NAMES.get(key, key)
+
+
 KIND_EXPANSIONS: dict[str, list[str]] = {
     "phone": ["电话", "联系电话", "联系"],
     "fax": ["传真"],
@@ -76,8 +78,15 @@ class HybridRetriever(BaseRetriever):
             Document(
                 page_content=p.text,
                 metadata={
-                    "chunk_id": p.chunk_id, "report_id": p.report_id, "source": p.source, "issuer": p.issuer,
-                    "year": p.year, "section": p.section, "start": p.start, "end": p.end, "score": p.score,
+                    "chunk_id": p.chunk_id,
+                    "report_id": p.report_id,
+                    "source": p.source,
+                    "issuer": p.issuer,
+                    "year": p.year,
+                    "section": p.section,
+                    "start": p.start,
+                    "end": p.end,
+                    "score": p.score,
                 },
             )
             for p in self.search(analysis)
@@ -115,9 +124,17 @@ class HybridRetriever(BaseRetriever):
         chunks = self._chunks(best)
         return [
             Passage(
-                chunk_id=c.id, report_id=c.report_id, source=c.source, issuer=c.issuer, year=c.year,
-                section=section_label(c.section, c.section_title), start=c.start, end=c.end, text=c.text,
-                search_text=c.search_text, score=fused[c.id],
+                chunk_id=c.id,
+                report_id=c.report_id,
+                source=c.source,
+                issuer=c.issuer,
+                year=c.year,
+                section=section_label(c.section, c.section_title),
+                start=c.start,
+                end=c.end,
+                text=c.text,
+                search_text=c.search_text,
+                score=fused[c.id],
             )
             for c in chunks
         ]
@@ -126,8 +143,15 @@ class HybridRetriever(BaseRetriever):
         """Every chunk of one report, in order (for answers that read a whole section)."""
         return [
             Passage(
-                chunk_id=c.id, report_id=c.report_id, source=c.source, issuer=c.issuer, year=c.year,
-                section=section_label(c.section, c.section_title), start=c.start, end=c.end, text=c.text,
+                chunk_id=c.id,
+                report_id=c.report_id,
+                source=c.source,
+                issuer=c.issuer,
+                year=c.year,
+                section=section_label(c.section, c.section_title),
+                start=c.start,
+                end=c.end,
+                text=c.text,
                 search_text=c.search_text,
             )
             for c in self.store.catalogue.ready_chunks_of(report_id)

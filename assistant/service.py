@@ -58,7 +58,11 @@ class Assistant:
         return self._chat_model
 
     def analyse(
-        self, question: str, *, issuer: str | None = None, year: int | None = None,
+        self,
+        question: str,
+        *,
+        issuer: str | None = None,
+        year: int | None = None,
         context: dict[str, Any] | None = None,
     ) -> QueryAnalysis:
         return analyse(question, self.store.catalogue.reports(), issuer=issuer, year=year, context=context)
@@ -81,7 +85,11 @@ class Assistant:
         t0 = time.perf_counter()
         reports = self.store.catalogue.reports()
         analysis = analyse(
-            question, reports, issuer=issuer, year=year, context=context,
+            question,
+            reports,
+            issuer=issuer,
+            year=year,
+            context=context,
             text_of=lambda report_id: self.texts.get(report_id)[1].text,
         )
         passages = self.retriever.search(analysis)

@@ -229,7 +229,9 @@ def build_corpus(sources: list[Source], n: int, folder: Path) -> dict[str, int]:
             parsed = parse_report(text, build_search_form(text))
             if parsed.issuer != new_issuer or parsed.year != new_year:
                 mismatched += 1
-                log.debug("replica %d parses as %s %s, meant %s %s", i, parsed.issuer, parsed.year, new_issuer, new_year)
+                log.debug(
+                    "replica %d parses as %s %s, meant %s %s", i, parsed.issuer, parsed.year, new_issuer, new_year
+                )
         (folder / f"{i:05d}-{Path(src.path.name).stem}-r{g}.txt").write_text(text, encoding="utf-8")
     return {"replicas": max(0, n - s_count), "titled": titled, "parse_mismatch": mismatched}
 
@@ -371,7 +373,9 @@ def run_size(n: int, workdir: Path, n_questions: int, repeats: int) -> dict[str,
     answered = on_target = named_answered = 0
     by_kind: dict[str, list[float]] = {}
     for rep in range(repeats):
-        for kind, q, issuer, year in tqdm(questions, desc=f"ask {n} ({rep + 1}/{repeats})", file=sys.stderr, leave=False):
+        for kind, q, issuer, year in tqdm(
+            questions, desc=f"ask {n} ({rep + 1}/{repeats})", file=sys.stderr, leave=False
+        ):
             t = time.perf_counter()
             ans = assistant.ask(q)
             ms = (time.perf_counter() - t) * 1000
@@ -473,8 +477,12 @@ def plan(sizes: list[int]) -> str:
     try:
         build_corpus(sources, max(sizes), folder)
         files = sorted(folder.iterdir())
-        lines = [f"Corpus: {origin}", "", "| reports | chunks | distinct chunk texts (embeddings computed) |",
-                 "| ---: | ---: | ---: |"]
+        lines = [
+            f"Corpus: {origin}",
+            "",
+            "| reports | chunks | distinct chunk texts (embeddings computed) |",
+            "| ---: | ---: | ---: |",
+        ]
         texts: set[str] = set()
         chunks = 0
         for i, path in enumerate(files, 1):
@@ -528,8 +536,13 @@ def fmt_mib(b: float) -> str:
     return f"{b / 1048576:.1f} MiB"
 
 
-def render(results: list[dict[str, object]], cold: dict[str, object] | None, m: dict[str, object],
-           started: float, load_end: tuple[float, float, float]) -> str:
+def render(
+    results: list[dict[str, object]],
+    cold: dict[str, object] | None,
+    m: dict[str, object],
+    started: float,
+    load_end: tuple[float, float, float],
+) -> str:
     load = ", ".join(f"{x:.2f}" for x in m["loadavg"])  # type: ignore[union-attr]
     load2 = ", ".join(f"{x:.2f}" for x in load_end)
     lines = [
@@ -541,8 +554,10 @@ def render(results: list[dict[str, object]], cold: dict[str, object] | None, m: 
     ]
     if results:
         r0 = results[0]
-        lines.append(f"Corpus: {r0['origin']}, replicated under synthetic issuers and shifted years. "
-                     "Each size ran in a fresh subprocess with an empty data directory and embedding cache.")
+        lines.append(
+            f"Corpus: {r0['origin']}, replicated under synthetic issuers and shifted years. "
+            "Each size ran in a fresh subprocess with an empty data directory and embedding cache."
+        )
         lines.append("")
         head = "| | " + " | ".join(f"{r['size']:,} reports" for r in results) + " |"
         lines += [head, "| --- |" + " ---: |" * len(results)]
@@ -550,20 +565,34 @@ def render(results: list[dict[str, object]], cold: dict[str, object] | None, m: 
         def row(label: str, fn) -> None:  # type: ignore[no-untyped-def]
             lines.append(f"| {label} | " + " | ".join(fn(r) for r in results) + " |")
 
-        row("indexed / failed", lambda r: f"{r['statuses'].get('indexed', 0) + r['statuses'].get('replaced', 0)} / {r['statuses'].get('failed', 0)}")
+        row(
+            "indexed / failed",
+            lambda r: (
+                f"{r['statuses'].get('indexed', 0) + r['statuses'].get('replaced', 0)} / {r['statuses'].get('failed', 0)}"
+            ),
+        )
         row("distinct issuers / issuer-year pairs", lambda r: f"{r['issuers']} / {r['issuer_year_pairs']}")
         row("chunks", lambda r: f"{r['chunks']:,}")
         row("ingest time", lambda r: f"{r['ingest_s']:.1f} s")
         row("ingest throughput", lambda r: f"{r['reports_per_s']:.2f} reports/s, {r['chunks_per_s']:.1f} chunks/s")
-        row("chunk embeddings computed / from cache",
-            lambda r: f"{r['embeddings_computed']:,} / {r['embeddings_cached']:,}")
+        row(
+            "chunk embeddings computed / from cache",
+            lambda r: f"{r['embeddings_computed']:,} / {r['embeddings_cached']:,}",
+        )
         row("`ask` p50 / p95 (warm)", lambda r: f"{r['ask_p50_ms']:.0f} ms / {r['ask_p95_ms']:.0f} ms")
-        row("`ask` samples (questions × passes)", lambda r: f"{r['ask_samples']} ({r['questions']} × {r['ask_samples'] // max(1, r['questions'])})")
+        row(
+            "`ask` samples (questions × passes)",
+            lambda r: f"{r['ask_samples']} ({r['questions']} × {r['ask_samples'] // max(1, r['questions'])})",
+        )
         row("questions answered (not abstained)", lambda r: f"{r['answered']} / {r['questions']}")
         row("peak RSS (fresh process)", lambda r: f"{r['peak_rss_mib']:.0f} MiB")
         row("index size on disk", lambda r: fmt_mib(r["index_bytes"]))
-        row("… catalogue (with WAL) / chroma / bm25 / stored files",
-            lambda r: " / ".join(fmt_mib(r["index_parts_bytes"].get(k, 0)) for k in ("catalogue.sqlite3", "chroma", "bm25", "files")))
+        row(
+            "… catalogue (with WAL) / chroma / bm25 / stored files",
+            lambda r: " / ".join(
+                fmt_mib(r["index_parts_bytes"].get(k, 0)) for k in ("catalogue.sqlite3", "chroma", "bm25", "files")
+            ),
+        )
         row("model load (not in ingest time)", lambda r: f"{r['model_load_s']:.1f} s")
         lines.append("")
     if cold:
@@ -580,8 +609,10 @@ def render(results: list[dict[str, object]], cold: dict[str, object] | None, m: 
                 f"{r['chunks'] / cold['chunks_per_s'] / 60:.1f} min of embedding alone at the cold rate."
             )
         lines.append("")
-    lines.append("Latency is wall time around `Assistant.ask` (extractive answerer, no LLM), after `warm_up()` and "
-                 "five warm-up questions; p95 of so few samples is close to the maximum.")
+    lines.append(
+        "Latency is wall time around `Assistant.ask` (extractive answerer, no LLM), after `warm_up()` and "
+        "five warm-up questions; p95 of so few samples is close to the maximum."
+    )
     return "\n".join(lines)
 
 
@@ -590,17 +621,33 @@ def render(results: list[dict[str, object]], cold: dict[str, object] | None, m: 
 
 def child(args: argparse.Namespace) -> int:
     workdir = Path(args.workdir)
-    out = run_cold(args.cold_texts) if args.child == "cold" else run_size(
-        int(args.child), workdir, args.questions, args.repeats)
+    out = (
+        run_cold(args.cold_texts)
+        if args.child == "cold"
+        else run_size(int(args.child), workdir, args.questions, args.repeats)
+    )
     Path(args.child_out).write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
     return 0
 
 
 def spawn(kind: str, workdir: Path, args: argparse.Namespace) -> dict[str, object]:
     out = workdir / f"result-{kind}.json"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--child-out", str(out),
-           "--workdir", str(workdir), "--questions", str(args.questions), "--repeats", str(args.repeats),
-           "--cold-texts", str(args.cold_texts)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        kind,
+        "--child-out",
+        str(out),
+        "--workdir",
+        str(workdir),
+        "--questions",
+        str(args.questions),
+        "--repeats",
+        str(args.repeats),
+        "--cold-texts",
+        str(args.cold_texts),
+    ]
     if args.verbose:
         cmd.append("-v")
     log.info("running %s", kind)
@@ -612,22 +659,29 @@ def spawn(kind: str, workdir: Path, args: argparse.Namespace) -> dict[str, objec
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", action="append", default=None,
-                        help="comma-separated corpus sizes; may repeat (default 30,300)")
+    parser.add_argument(
+        "--sizes", action="append", default=None, help="comma-separated corpus sizes; may repeat (default 30,300)"
+    )
     parser.add_argument("--questions", type=int, default=40, help="questions per size (default 40)")
     parser.add_argument("--repeats", type=int, default=2, help="timed passes over the questions (default 2)")
     parser.add_argument("--cold-texts", type=int, default=64, help="distinct chunks for the cold embedding rate")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold embedding rate")
-    parser.add_argument("--plan", action="store_true",
-                        help="only count chunks and distinct chunk texts per size (no indexing), to project run time")
+    parser.add_argument(
+        "--plan",
+        action="store_true",
+        help="only count chunks and distinct chunk texts per size (no indexing), to project run time",
+    )
     parser.add_argument("--workdir", help="keep replicas and indexes here (default: a temporary directory)")
     parser.add_argument("--json", help="also write the raw figures to this JSON file")
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     if not args.verbose:
         for noisy in ("index", "assistant", "chromadb", "jieba", "httpx", "bm25s"):
             logging.getLogger(noisy).setLevel(logging.WARNING)

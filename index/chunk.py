@@ -32,7 +32,9 @@ from index.text.searchform import DECORATIVE_RUN, SearchForm
 log = logging.getLogger(__name__)
 
 SUB_ITEM_START = re.compile(r"^[(（][一二三四五六七八九十]{1,3}[)）]")
-HEADING_LIKE = re.compile(r"^(?:[一二三四五六七八九十]{1,2}\s*[、.．]|[(（][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]+条)")
+HEADING_LIKE = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,2}\s*[、.．]|[(（][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]+条)"
+)
 NUMBERS_ONLY = re.compile(r"^[\d\s.,，%％|/\-—–()（）万元件条个次人]*$")
 WORD_CHAR = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 NOISE_SEPARATOR_MIN = 12  # a noise unit at least this long splits chunks
@@ -48,7 +50,9 @@ def chunk_report(
 ) -> list[Chunk]:
     """Chunks of every section, in text order, with verbatim original spans."""
     if max_chars < 20 or min_chars > max_chars:
-        raise ValueError(f"chunk sizes must satisfy 20 <= max_chars and min_chars <= max_chars, got {min_chars}, {max_chars}")
+        raise ValueError(
+            f"chunk sizes must satisfy 20 <= max_chars and min_chars <= max_chars, got {min_chars}, {max_chars}"
+        )
     kept = set(form.source)
     chunks: list[Chunk] = []
     for section in sections:
@@ -152,7 +156,9 @@ def _section_spans(
             blocks[-1].append((a, b))
         else:
             blocks.append([(a, b)])
-        glue_next = bool(HEADING_LIKE.match(unit_text)) and len(unit_text) <= 40 and not SENTENCE_END.search(unit_text[:-1])
+        glue_next = (
+            bool(HEADING_LIKE.match(unit_text)) and len(unit_text) <= 40 and not SENTENCE_END.search(unit_text[:-1])
+        )
     spans: list[tuple[int, int]] = []
     cur: tuple[int, int] | None = None
     for block in blocks:
@@ -183,9 +189,7 @@ def _section_spans(
 
 
 def _has_separator(text: str, form: SearchForm, kept: set[int], start: int, end: int) -> bool:
-    return any(
-        b - a >= NOISE_SEPARATOR_MIN and _is_noise(form, a, b) for a, b in _units(text, kept, start, end)
-    )
+    return any(b - a >= NOISE_SEPARATOR_MIN and _is_noise(form, a, b) for a, b in _units(text, kept, start, end))
 
 
 def _merge_small(

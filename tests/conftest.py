@@ -24,7 +24,12 @@ def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the data directory at this test's tmp_path, so no test touches a real index."""
     data = tmp_path / "data"
     monkeypatch.setenv("DISCLOSURE_DATA_DIR", str(data))
-    for name in ("DISCLOSURE_EMBEDDING_MODEL", "DISCLOSURE_CHROMA_HOST", "DISCLOSURE_LLM_BASE_URL", "DISCLOSURE_LLM_GGUF"):
+    for name in (
+        "DISCLOSURE_EMBEDDING_MODEL",
+        "DISCLOSURE_CHROMA_HOST",
+        "DISCLOSURE_LLM_BASE_URL",
+        "DISCLOSURE_LLM_GGUF",
+    ):
         monkeypatch.delenv(name, raising=False)
     return data
 
@@ -46,11 +51,13 @@ def built_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     shutil.copy(SEED, reports / SEED.name)
     write_report(reports, "shili-2022.txt", template_report(year=2022, new_requests=12))
     write_report(
-        reports, "shili-2023.txt",
+        reports,
+        "shili-2023.txt",
         template_report(year=2023, new_requests=47, phone="0510-22223333", info_fee="全年收取信息处理费120元。"),
     )
     write_report(
-        reports, "other-2023.txt",
+        reports,
+        "other-2023.txt",
         template_report(issuer="样本县交通运输局", year=2023, new_requests=5, phone="0799-7654321"),
         encoding="gb18030",
     )

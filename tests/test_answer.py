@@ -111,7 +111,17 @@ def test_verifier_drops_a_corrupted_offset(assistant: Assistant) -> None:
 def test_json_contract(assistant: Assistant) -> None:
     data = assistant.ask("常州市机关事务管理局的邮编是多少？").to_json()
     assert set(data) == {"question", "answer", "abstained", "citations", "timings_ms"}
-    assert set(data["citations"][0]) == {"n", "report_id", "source", "issuer", "year", "section", "start", "end", "quote"}
+    assert set(data["citations"][0]) == {
+        "n",
+        "report_id",
+        "source",
+        "issuer",
+        "year",
+        "section",
+        "start",
+        "end",
+        "quote",
+    }
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     json.dumps(data, ensure_ascii=False)
 
@@ -128,12 +138,30 @@ def test_eval_on_a_small_qa_file(built_index: Settings, tmp_path: Path) -> None:
     write_report(reports, "s2022.txt", template_report(year=2022))
     qa = tmp_path / "qa.jsonl"
     rows = [
-        {"id": "a", "file": "s2022.txt", "question": "示例区2022年的联系电话是多少？", "answer": "0510-12345678",
-         "evidence": "电话：0510-12345678", "kind": "contact"},
-        {"id": "b", "file": "s2022.txt", "question": "示例区2022年的政府信息公开申请收到多少件？", "answer": "12件",
-         "evidence": "全年新收政府信息公开申请12件", "kind": "count"},
-        {"id": "c", "file": "s2022.txt", "question": "示例区2022年信息公开工作的微信公众号叫什么？", "answer": "",
-         "evidence": "", "kind": "unanswerable"},
+        {
+            "id": "a",
+            "file": "s2022.txt",
+            "question": "示例区2022年的联系电话是多少？",
+            "answer": "0510-12345678",
+            "evidence": "电话：0510-12345678",
+            "kind": "contact",
+        },
+        {
+            "id": "b",
+            "file": "s2022.txt",
+            "question": "示例区2022年的政府信息公开申请收到多少件？",
+            "answer": "12件",
+            "evidence": "全年新收政府信息公开申请12件",
+            "kind": "count",
+        },
+        {
+            "id": "c",
+            "file": "s2022.txt",
+            "question": "示例区2022年信息公开工作的微信公众号叫什么？",
+            "answer": "",
+            "evidence": "",
+            "kind": "unanswerable",
+        },
     ]
     qa.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     report = run_eval(built_index, reports, qa)

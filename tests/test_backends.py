@@ -59,7 +59,8 @@ def test_chroma_server(settings: Settings, tmp_path: Path) -> None:
     port = _free_port()
     proc = subprocess.Popen(
         [str(chroma), "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.time() + 60

@@ -24,11 +24,16 @@ def test_kill_during_ingest_then_ingest_again(settings: Settings, tmp_path: Path
     Indexer(settings).ingest([first])
     for i in range(1, 12):
         extra = "".join(f"第{j}项重点工作按期推进，公开进展信息{i * 10 + j}条。" for j in range(30))
-        write_report(folder, f"{i:03d}.txt", template_report(issuer=f"第{i}示例县人民政府", year=2020 + i % 5, extra=extra))
+        write_report(
+            folder, f"{i:03d}.txt", template_report(issuer=f"第{i}示例县人民政府", year=2020 + i % 5, extra=extra)
+        )
     env = {**os.environ, "DISCLOSURE_DATA_DIR": str(settings.data_dir)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "ingest", str(folder)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=Path(__file__).resolve().parents[1],
     )
     db = settings.data_dir / "catalogue.sqlite3"
     deadline = time.time() + 120

@@ -53,7 +53,10 @@ def load(path: Path, max_bytes: int = 50 * MB) -> object:
     [
         ("gb18030", REPORT + "生僻字：㐀䶵（扩展A区，GBK 没有）\n"),
         ("gbk", REPORT),
-        ("big5", "臺北市政府2023年政府資訊公開工作年度報告\n一、總體情況\n本機關認真貫徹落實《政府資訊公開條例》，全年主動公開政府資訊128條。\n"),
+        (
+            "big5",
+            "臺北市政府2023年政府資訊公開工作年度報告\n一、總體情況\n本機關認真貫徹落實《政府資訊公開條例》，全年主動公開政府資訊128條。\n",
+        ),
         ("utf-8", REPORT),
     ],
 )
@@ -132,7 +135,11 @@ def test_oversize_message_in_mb(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, r"unsupported file type \.doc \(save it as \.docx or PDF\)"),
+        (
+            "report.doc",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
+            r"unsupported file type \.doc \(save it as \.docx or PDF\)",
+        ),
         ("report.XLS", b"\xd0\xcf\x11\xe0", r"unsupported file type \.xls"),
         ("scan.jpg", b"\xff\xd8\xff\xe0", "OCR"),
         ("reports.zip", b"PK\x03\x04", "archives are not unpacked"),
@@ -224,7 +231,11 @@ def test_html_meta_http_equiv_charset(tmp_path: Path) -> None:
 
 
 def test_html_wrong_declared_charset_falls_back_to_detection(tmp_path: Path) -> None:
-    page = '<html><head><meta charset="utf-8"></head><body><p>一、总体情况</p><p>' + "本机关全年受理申请12件。" * 8 + "</p></body></html>"
+    page = (
+        '<html><head><meta charset="utf-8"></head><body><p>一、总体情况</p><p>'
+        + "本机关全年受理申请12件。" * 8
+        + "</p></body></html>"
+    )
     loaded = load(write(tmp_path, "page.html", page.encode("gbk")))
     assert "一、总体情况" in loaded.text
     assert any("declared charset" in w for w in loaded.warnings)

@@ -92,7 +92,9 @@ def _parse(text: str) -> tuple[ParsedReport, list[Chunk]]:
     return parsed, chunk_report(text, form, parsed.sections)
 
 
-def _check_invariants(text: str, parsed: ParsedReport, chunks: list[Chunk], max_chars: int = 500, min_chars: int = 150) -> None:
+def _check_invariants(
+    text: str, parsed: ParsedReport, chunks: list[Chunk], max_chars: int = 500, min_chars: int = 150
+) -> None:
     sections = parsed.sections
     assert sections and sections[0].start == 0 and sections[-1].end == len(text)
     for a, b in itertools.pairwise(sections):
@@ -203,7 +205,10 @@ def test_gazetteer_gives_the_city_of_a_district_unique_nationally() -> None:
     assert _issuer_of(_district_report("高淳区人民政府")) == "南京市高淳区人民政府"
     assert _issuer_of(_district_report("浦东新区人民政府")) == "上海市浦东新区人民政府"
     # The text's own "城市+区" still wins.
-    assert _issuer_of(_district_report("平川区人民政府", "平川区隶属白银市，白银市平川区位于甘肃中部。")) == "白银市平川区人民政府"
+    assert (
+        _issuer_of(_district_report("平川区人民政府", "平川区隶属白银市，白银市平川区位于甘肃中部。"))
+        == "白银市平川区人民政府"
+    )
 
 
 def test_gazetteer_leaves_ambiguous_districts_alone_unless_the_text_disambiguates() -> None:

@@ -34,7 +34,9 @@ def test_every_file_indexes_and_round_trips(corpus_eval) -> None:  # type: ignor
 
 def test_issuer_and_year_match_the_sources(corpus_eval) -> None:  # type: ignore[no-untyped-def]
     report, _ = corpus_eval
-    expected = [json.loads(line) for line in (SHARED / "eval" / "corpus_sources.jsonl").read_text("utf-8").splitlines() if line]
+    expected = [
+        json.loads(line) for line in (SHARED / "eval" / "corpus_sources.jsonl").read_text("utf-8").splitlines() if line
+    ]
     got = {r.source: (r.issuer, r.year) for r in report.ingest}
     reports = [e for e in expected if e["issuer"]]
     hits = [e for e in reports if got.get(e["file"]) == (e["issuer"], e["year"])]

@@ -70,22 +70,50 @@ MAX_BYTES = 50 * 1024 * 1024
 # ---------------------------------------------------------------- expected values of huaian-2024.pdf
 
 HUAIAN_T2 = {
-    (T2_RULES, T2_ISSUED): 1, (T2_RULES, T2_REPEALED): 0, (T2_RULES, T2_IN_FORCE): 11,
-    (T2_NORMATIVE, T2_ISSUED): 8, (T2_NORMATIVE, T2_REPEALED): 26, (T2_NORMATIVE, T2_IN_FORCE): 66,
-    (T2_LICENSING, T2_DECISIONS): 447228, (T2_PENALTY, T2_DECISIONS): 3985758,
-    (T2_ENFORCEMENT, T2_DECISIONS): 88283, (T2_FEES, T2_FEE_AMOUNT): 96171.6,
+    (T2_RULES, T2_ISSUED): 1,
+    (T2_RULES, T2_REPEALED): 0,
+    (T2_RULES, T2_IN_FORCE): 11,
+    (T2_NORMATIVE, T2_ISSUED): 8,
+    (T2_NORMATIVE, T2_REPEALED): 26,
+    (T2_NORMATIVE, T2_IN_FORCE): 66,
+    (T2_LICENSING, T2_DECISIONS): 447228,
+    (T2_PENALTY, T2_DECISIONS): 3985758,
+    (T2_ENFORCEMENT, T2_DECISIONS): 88283,
+    (T2_FEES, T2_FEE_AMOUNT): 96171.6,
 }
 HUAIAN_T3_ROWS = [
-    [3001, 53, 0, 0, 61, 4, 3119], [34, 0, 0, 0, 0, 0, 34], [1288, 21, 0, 0, 50, 3, 1362], [447, 7, 0, 0, 0, 0, 454],
-    [2, 0, 0, 0, 0, 0, 2], [30, 1, 0, 0, 0, 0, 31], [5, 0, 0, 0, 0, 0, 5], [6, 0, 0, 0, 0, 0, 6], [7, 1, 0, 0, 0, 0, 8],
-    [12, 0, 0, 0, 0, 0, 12], [9, 0, 0, 0, 0, 0, 9], [105, 0, 0, 0, 0, 0, 105],
-    [746, 12, 0, 0, 10, 1, 769], [11, 0, 0, 0, 0, 0, 11], [1, 0, 0, 0, 0, 0, 1],
-    [56, 6, 0, 0, 0, 0, 62], [25, 0, 0, 0, 0, 0, 25], [0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 1],
-    [67, 3, 0, 0, 1, 0, 71], [6, 0, 0, 0, 0, 0, 6], [108, 2, 0, 0, 0, 0, 110],
-    [2932, 53, 0, 0, 61, 4, 3050], [103, 0, 0, 0, 0, 0, 103],
+    [3001, 53, 0, 0, 61, 4, 3119],
+    [34, 0, 0, 0, 0, 0, 34],
+    [1288, 21, 0, 0, 50, 3, 1362],
+    [447, 7, 0, 0, 0, 0, 454],
+    [2, 0, 0, 0, 0, 0, 2],
+    [30, 1, 0, 0, 0, 0, 31],
+    [5, 0, 0, 0, 0, 0, 5],
+    [6, 0, 0, 0, 0, 0, 6],
+    [7, 1, 0, 0, 0, 0, 8],
+    [12, 0, 0, 0, 0, 0, 12],
+    [9, 0, 0, 0, 0, 0, 9],
+    [105, 0, 0, 0, 0, 0, 105],
+    [746, 12, 0, 0, 10, 1, 769],
+    [11, 0, 0, 0, 0, 0, 11],
+    [1, 0, 0, 0, 0, 0, 1],
+    [56, 6, 0, 0, 0, 0, 62],
+    [25, 0, 0, 0, 0, 0, 25],
+    [0, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0],
+    [1, 0, 0, 0, 0, 0, 1],
+    [67, 3, 0, 0, 1, 0, 71],
+    [6, 0, 0, 0, 0, 0, 6],
+    [108, 2, 0, 0, 0, 0, 110],
+    [2932, 53, 0, 0, 61, 4, 3050],
+    [103, 0, 0, 0, 0, 0, 103],
 ]
 # 表四 as laid out in the PDF (word x-positions): 未经复议直接起诉 13/4/8/1/26, 复议后起诉 12/1/1/6/20.
-HUAIAN_T4 = {T4_REVIEW: [72, 64, 178, 37, 351], T4_SUIT_DIRECT: [13, 4, 8, 1, 26], T4_SUIT_AFTER_REVIEW: [12, 1, 1, 6, 20]}
+HUAIAN_T4 = {
+    T4_REVIEW: [72, 64, 178, 37, 351],
+    T4_SUIT_DIRECT: [13, 4, 8, 1, 26],
+    T4_SUIT_AFTER_REVIEW: [12, 1, 1, 6, 20],
+}
 
 
 def _cells(facts: list[Fact]) -> dict[tuple[str, str, str], float]:
@@ -170,9 +198,13 @@ def _t3_values(rows: tuple[str, ...], seed: int = 0) -> dict[str, list[int]]:
 
 
 T3_SHORT_LABELS = {
-    T3_NEW: "一、本年新收政府信息公开申请数量", T3_CARRIED_IN: "二、上年结转政府信息公开申请数量",
-    T3_DISCLOSED: "（一）予以公开", T3_PARTLY: "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-    T3_TOTAL: "（七）总计", T3_CARRIED_OUT: "四、结转下年度继续办理", T3_OTHER: "（六）其他处理",
+    T3_NEW: "一、本年新收政府信息公开申请数量",
+    T3_CARRIED_IN: "二、上年结转政府信息公开申请数量",
+    T3_DISCLOSED: "（一）予以公开",
+    T3_PARTLY: "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    T3_TOTAL: "（七）总计",
+    T3_CARRIED_OUT: "四、结转下年度继续办理",
+    T3_OTHER: "（六）其他处理",
     T3_WITHHELD: "（三）不予公开",
 }
 
@@ -182,21 +214,42 @@ def _t3_label(row: str) -> str:
 
 
 T2_LINES = [
-    "第二十条第（一）项", "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数", "规章 | 2 | 1 | 30",
-    "行政规范性文件 | 15 | 4 | 120", "第二十条第（五）项", "信息内容 | 本年处理决定数量", "行政许可 | 5,230",
-    "第二十条第（六）项", "信息内容 | 本年处理决定数量", "行政处罚 | 812", "行政强制 | 9", "第二十条第（八）项",
-    "信息内容 | 本年收费金额（单位：万元）", "行政事业性收费 | 12.35",
+    "第二十条第（一）项",
+    "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数",
+    "规章 | 2 | 1 | 30",
+    "行政规范性文件 | 15 | 4 | 120",
+    "第二十条第（五）项",
+    "信息内容 | 本年处理决定数量",
+    "行政许可 | 5,230",
+    "第二十条第（六）项",
+    "信息内容 | 本年处理决定数量",
+    "行政处罚 | 812",
+    "行政强制 | 9",
+    "第二十条第（八）项",
+    "信息内容 | 本年收费金额（单位：万元）",
+    "行政事业性收费 | 12.35",
 ]
 T4_VALUES = [5, 2, 1, 1, 9, 3, 0, 1, 0, 4, 2, 1, 0, 1, 4]
 
 
 def _pipe_report(t3: dict[str, list[int]], rows: tuple[str, ...]) -> str:
-    lines = ["XX市XX局2022年政府信息公开工作年度报告", "二、主动公开政府信息情况", *T2_LINES,
-             "三、收到和处理政府信息公开申请情况", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况",
-             "自然人 | 法人或其他组织 | 总计", "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他"]
+    lines = [
+        "XX市XX局2022年政府信息公开工作年度报告",
+        "二、主动公开政府信息情况",
+        *T2_LINES,
+        "三、收到和处理政府信息公开申请情况",
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况",
+        "自然人 | 法人或其他组织 | 总计",
+        "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他",
+    ]
     lines += [" | ".join([_t3_label(r), *map(str, t3[r])]) for r in rows]
-    lines += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议 | 行政诉讼",
-              " | ".join(map(str, T4_VALUES)), "五、存在的主要问题及改进情况", "工作还有不足。"]
+    lines += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议 | 行政诉讼",
+        " | ".join(map(str, T4_VALUES)),
+        "五、存在的主要问题及改进情况",
+        "工作还有不足。",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -226,7 +279,9 @@ def test_pipe_rows_land_in_their_cells() -> None:
 def test_planted_arithmetic_errors_are_reported() -> None:
     t3 = _t3_values(T3_ROWS_2021)
     t3[T3_PARTLY] = [*t3[T3_PARTLY][:6], t3[T3_PARTLY][6] + 1]  # row total off by one
-    text = _pipe_report(t3, T3_ROWS_2021).replace(" | ".join(map(str, T4_VALUES)), "5 | 2 | 1 | 1 | 10 | 3 | 0 | 1 | 0 | 4 | 2 | 1 | 0 | 1 | 4")
+    text = _pipe_report(t3, T3_ROWS_2021).replace(
+        " | ".join(map(str, T4_VALUES)), "5 | 2 | 1 | 1 | 10 | 3 | 0 | 1 | 0 | 4 | 2 | 1 | 0 | 1 | 4"
+    )
     warnings = _read(text).warnings
     assert any("表三" in w and "部分公开" in w and "总计" in w for w in warnings), warnings
     assert any("表三" in w and "三（七）总计" in w for w in warnings), warnings
@@ -269,7 +324,12 @@ def test_flattened_number_run_with_displaced_labels() -> None:
             lines.append(_t3_label(r))  # some labels in place, the others drift below
         lines += [str(v) for v in t3[r]]
     lines += [_t3_label(r) for k, r in enumerate(T3_ROWS_2021) if k % 3]
-    lines += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议", *map(str, T4_VALUES), "五、存在的主要问题及改进情况"]
+    lines += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议",
+        *map(str, T4_VALUES),
+        "五、存在的主要问题及改进情况",
+    ]
     text = "\n\n".join(lines) + "\n"
     reading = _read(text)
     for r in T3_ROWS_2021:
@@ -279,25 +339,47 @@ def test_flattened_number_run_with_displaced_labels() -> None:
 
 
 def _html_table(rows: list[list[str]]) -> str:
-    return "<table border='1'>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
+    return (
+        "<table border='1'>"
+        + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+        + "</table>"
+    )
 
 
 def test_html_tables_through_the_loader(tmp_path: Path) -> None:
     load = _loader()
     t3 = _t3_values(T3_ROWS_2021, seed=7)
     t2 = [line.split(" | ") for line in T2_LINES]
-    t3_rows = [["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
-               ["自然人", "法人或其他组织", "总计"], ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]]
+    t3_rows = [
+        ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
+        ["自然人", "法人或其他组织", "总计"],
+        ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+    ]
     t3_rows += [[_t3_label(r), *map(str, t3[r])] for r in T3_ROWS_2021]
-    t4_rows = [["行政复议", "行政诉讼"], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"], list(map(str, T4_VALUES))]
+    t4_rows = [
+        ["行政复议", "行政诉讼"],
+        ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+        list(map(str, T4_VALUES)),
+    ]
     body = (
-        "<h1>XX区人民政府2022年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>" + "本区深入推进政务公开。" * 20 + "</p>"
-        "<p>二、主动公开政府信息情况</p>" + _html_table(t2) + "<p>三、收到和处理政府信息公开申请情况</p>" + _html_table(t3_rows)
-        + "<p>四、政府信息公开行政复议、行政诉讼情况</p>" + _html_table(t4_rows)
-        + "<p>五、存在的主要问题及改进情况</p><p>" + "仍需改进。" * 20 + "</p>"
+        "<h1>XX区人民政府2022年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>"
+        + "本区深入推进政务公开。" * 20
+        + "</p>"
+        "<p>二、主动公开政府信息情况</p>"
+        + _html_table(t2)
+        + "<p>三、收到和处理政府信息公开申请情况</p>"
+        + _html_table(t3_rows)
+        + "<p>四、政府信息公开行政复议、行政诉讼情况</p>"
+        + _html_table(t4_rows)
+        + "<p>五、存在的主要问题及改进情况</p><p>"
+        + "仍需改进。" * 20
+        + "</p>"
     )
     path = tmp_path / "report.html"
-    path.write_text(f"<html><head><meta charset='utf-8'><title>年报</title></head><body><article>{body}</article></body></html>", encoding="utf-8")
+    path.write_text(
+        f"<html><head><meta charset='utf-8'><title>年报</title></head><body><article>{body}</article></body></html>",
+        encoding="utf-8",
+    )
     text = load.load_file(path, max_bytes=MAX_BYTES).text
     reading = _read(text)
     assert reading.warnings == []
@@ -312,13 +394,22 @@ def test_docx_2019_format_through_the_loader(tmp_path: Path) -> None:
     t3 = _t3_values(rows, seed=2)
     doc = docx.Document()
     doc.add_paragraph("二、主动公开政府信息情况")
-    t2_rows = [["第二十条第（一）项"], ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
-               ["规章", "0", "0", "3"], ["规范性文件", "6", "6", "41"],
-               ["第二十条第（五）项"], ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], ["行政许可", "120", "-3", "860"]]
+    t2_rows = [
+        ["第二十条第（一）项"],
+        ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+        ["规章", "0", "0", "3"],
+        ["规范性文件", "6", "6", "41"],
+        ["第二十条第（五）项"],
+        ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        ["行政许可", "120", "-3", "860"],
+    ]
     t3_rows = [["申请人情况"], ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
     t3_rows += [[_t3_label(r), *map(str, t3[r])] for r in rows]
-    for heading, table_rows in (("", t2_rows), ("三、收到和处理政府信息公开申请情况", t3_rows),
-                                ("四、政府信息公开行政复议、行政诉讼情况", [["行政复议", "行政诉讼"], list(map(str, T4_VALUES))])):
+    for heading, table_rows in (
+        ("", t2_rows),
+        ("三、收到和处理政府信息公开申请情况", t3_rows),
+        ("四、政府信息公开行政复议、行政诉讼情况", [["行政复议", "行政诉讼"], list(map(str, T4_VALUES))]),
+    ):
         if heading:
             doc.add_paragraph(heading)
         width = max(len(r) for r in table_rows)
@@ -431,11 +522,20 @@ def test_match_cell() -> None:
         assert query is not None, question
         assert (query.table, query.row, query.column) == expected, question
     two = match_cell("淮安市2024年行政复议多少件，纠正了几件？")
-    assert two is not None and [(i.row, i.column) for i in two.items] == [(T4_REVIEW, T4_TOTAL), (T4_REVIEW, T4_CORRECTED)]
+    assert two is not None and [(i.row, i.column) for i in two.items] == [
+        (T4_REVIEW, T4_TOTAL),
+        (T4_REVIEW, T4_CORRECTED),
+    ]
     suits = match_cell("行政诉讼有多少件？")
     assert suits is not None and suits.items[0].row_sets == ((T4_SUIT_DIRECT, T4_SUIT_AFTER_REVIEW),)
-    for question in ("联系电话是多少？", "主动公开了多少条政府信息？", "公开了多少条行政处罚信息？",
-                     "2022年上海市主动公开了多少件市政府规章？", "年报什么时候发布的？", "存在哪些问题？"):
+    for question in (
+        "联系电话是多少？",
+        "主动公开了多少条政府信息？",
+        "公开了多少条行政处罚信息？",
+        "2022年上海市主动公开了多少件市政府规章？",
+        "年报什么时候发布的？",
+        "存在哪些问题？",
+    ):
         assert match_cell(question) is None, question
     assert match_cell("不予处理的申请有多少件").items[0].row_sets == (("三（五）不予处理",), T3_NOT_PROCESSED_LEAVES)  # type: ignore[union-attr]
     assert match_cell("本机关不掌握相关政府信息的有几件").row == T3_UNABLE_LEAVES[0]  # type: ignore[union-attr]
@@ -443,7 +543,11 @@ def test_match_cell() -> None:
 
 def _report(text: str, issuer: str, year: int, report_id: str) -> tuple[ReportRef, list[Fact], str]:
     form = build_search_form(text)
-    return ReportRef(report_id, f"{report_id}.txt", issuer, year), read_tables(text, form).facts + read_fee_facts(text, form), text
+    return (
+        ReportRef(report_id, f"{report_id}.txt", issuer, year),
+        read_tables(text, form).facts + read_fee_facts(text, form),
+        text,
+    )
 
 
 def _check_citations(answer, texts: dict[str, str]) -> None:
@@ -485,7 +589,9 @@ def test_answer_across_reports_one_value_per_year() -> None:
     reports = []
     for year, seed in ((2023, 1), (2021, 4), (2022, 9)):
         t3 = _t3_values(T3_ROWS_2021, seed=seed)
-        reports.append((_report(_pipe_report(t3, T3_ROWS_2021), "南京市高淳区人民政府", year, f"gc{year}"), t3[T3_NEW][6]))
+        reports.append(
+            (_report(_pipe_report(t3, T3_ROWS_2021), "南京市高淳区人民政府", year, f"gc{year}"), t3[T3_NEW][6])
+        )
     answer = answer_across_reports("高淳区2021年到2023年新收申请数的变化", [r for r, _ in reports])
     assert answer is not None
     by_year = {r[0].year: v for r, v in reports}
@@ -493,7 +599,9 @@ def test_answer_across_reports_one_value_per_year() -> None:
         assert f"{year}年{by_year[year]}件" in answer.answer
     assert answer.answer.index("2021年") < answer.answer.index("2022年") < answer.answer.index("2023年")
     delta = by_year[2023] - by_year[2021]
-    assert f"{'增加' if delta > 0 else '减少'}了{abs(delta)}件" in answer.answer or (delta == 0 and "没有变化" in answer.answer)
+    assert f"{'增加' if delta > 0 else '减少'}了{abs(delta)}件" in answer.answer or (
+        delta == 0 and "没有变化" in answer.answer
+    )
     assert len(answer.citations) == 3 and {c.year for c in answer.citations} == {2021, 2022, 2023}
     _check_citations(answer, {r[0].report_id: r[2] for r, _ in reports})
 

@@ -67,8 +67,10 @@ def start_server(root: Path, *, admin: bool = True) -> Server:
     shutil.copy(SEED, reports / SEED.name)
     write_xss_report(reports)
     settings = Settings().with_(
-        data_dir=root / "data", port=free_port(),
-        admin_user=ADMIN_USER if admin else None, admin_password=ADMIN_PASSWORD if admin else None,
+        data_dir=root / "data",
+        port=free_port(),
+        admin_user=ADMIN_USER if admin else None,
+        admin_password=ADMIN_PASSWORD if admin else None,
     )
     results = Indexer(settings).ingest([reports])
     assert all(r.ok for r in results), [(r.source, r.error) for r in results]
@@ -99,8 +101,17 @@ def test_esc_neutralises_html_and_markdown() -> None:
 
 
 def _citation(**kw: object) -> dict[str, object]:
-    base = {"n": 1, "report_id": "r", "source": "a.txt", "issuer": "某局", "year": 2021, "section": "开头部分",
-            "start": 4, "end": 9, "quote": "电话:123"}
+    base = {
+        "n": 1,
+        "report_id": "r",
+        "source": "a.txt",
+        "issuer": "某局",
+        "year": 2021,
+        "section": "开头部分",
+        "start": 4,
+        "end": 9,
+        "quote": "电话:123",
+    }
     return base | kw
 
 
@@ -116,26 +127,44 @@ def test_render_in_context_marks_the_quote_and_escapes() -> None:
 
 
 def test_render_answer_citations_and_abstention() -> None:
-    answer = {"answer": "电话是0519-1[1]。", "abstained": False, "citations": [_citation(quote="<img src=x onerror=alert(1)>")]}
+    answer = {
+        "answer": "电话是0519-1[1]。",
+        "abstained": False,
+        "citations": [_citation(quote="<img src=x onerror=alert(1)>")],
+    }
     html = render_answer(answer)
     assert "引用" in html and "&lt;img" in html and "<img" not in html
-    abstained = render_answer({"answer": "没有。", "abstained": True, "citations": []},
-                              [{"issuer": "某局", "year": 2021, "section": "一", "text": "<script>x</script>最近段落"}])
+    abstained = render_answer(
+        {"answer": "没有。", "abstained": True, "citations": []},
+        [{"issuer": "某局", "year": 2021, "section": "一", "text": "<script>x</script>最近段落"}],
+    )
     assert "报告中没有找到" in abstained and "最接近的段落" in abstained and "&lt;script&gt;" in abstained
 
 
 # -- plain functions: Q&A log, reviews, CSV -------------------------------------------------
 def _answer(question: str, abstained: bool = False) -> Answer:
-    cites = [] if abstained else [Citation(1, "r1", "a.txt", "某局", 2021, "开头部分", 0, 5, "电话:1"),
-                                  Citation(2, "r1", "a.txt", "某局", 2021, "六", 9, 12, "未收费")]
-    return Answer(question=question, answer="-" if abstained else "是1[1]。", abstained=abstained, citations=cites,
-                  issuer="某局", year=2021)
+    cites = (
+        []
+        if abstained
+        else [
+            Citation(1, "r1", "a.txt", "某局", 2021, "开头部分", 0, 5, "电话:1"),
+            Citation(2, "r1", "a.txt", "某局", 2021, "六", 9, 12, "未收费"),
+        ]
+    )
+    return Answer(
+        question=question,
+        answer="-" if abstained else "是1[1]。",
+        abstained=abstained,
+        citations=cites,
+        issuer="某局",
+        year=2021,
+    )
 
 
 def test_qa_log_records_reviews_and_exports(tmp_path: Path) -> None:
     qa = QaLog(Catalogue(tmp_path / "c.sqlite3"))
     first = qa.record(_answer("电话？"))
-    second = qa.record(_answer("=HYPERLINK(\"http://evil\")", abstained=True), channel="api")
+    second = qa.record(_answer('=HYPERLINK("http://evil")', abstained=True), channel="api")
     assert first and second and [e.id for e in qa.recent()] == [second, first]
     entry = qa.get(first)
     assert entry is not None and entry.citations[1]["quote"] == "未收费" and not entry.abstained
@@ -154,7 +183,7 @@ def test_qa_log_records_reviews_and_exports(tmp_path: Path) -> None:
     path = qa.export_csv(tmp_path / "log.csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
-    assert [r["question"] for r in rows] == ["电话？", "'=HYPERLINK(\"http://evil\")"]  # no formula injection
+    assert [r["question"] for r in rows] == ["电话？", '\'=HYPERLINK("http://evil")']  # no formula injection
     assert json.loads(rows[0]["citations"])[0]["quote"] == "电话:1"
     assert json.loads(rows[0]["verdicts"])["2"]["verdict"] == "wrong" and rows[1]["channel"] == "api"
     assert csv_cell("-1+1") == "'-1+1" and csv_cell("0519-1") == "0519-1"
@@ -257,13 +286,17 @@ def test_admin_handlers_refuse_without_login(server: Server, tmp_path: Path) -> 
 def test_admin_upload_list_and_delete_with_login(server: Server, tmp_path: Path) -> None:
     ctx = server.ctx
     token = handlers.admin_login(ctx, ADMIN_USER, ADMIN_PASSWORD)
-    good = write_report(tmp_path, "upload-2022.txt", template_report(issuer="上传测试局", year=2022, phone="0511-1234567"))
+    good = write_report(
+        tmp_path, "upload-2022.txt", template_report(issuer="上传测试局", year=2022, phone="0511-1234567")
+    )
     bad = tmp_path / "notes.exe"
     bad.write_bytes(b"MZ")
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     calls: list[tuple[float, float, str]] = []
-    text = handlers.upload_reports(ctx, token, [str(good), str(bad), str(empty)], lambda d, t, m: calls.append((d, t, m)))
+    text = handlers.upload_reports(
+        ctx, token, [str(good), str(bad), str(empty)], lambda d, t, m: calls.append((d, t, m))
+    )
     lines = text.splitlines()
     assert lines[0].startswith("❌ notes.exe") and "不支持" in lines[0]
     assert any(line.startswith("✅ upload-2022.txt：已索引") for line in lines)
@@ -278,8 +311,14 @@ def test_admin_upload_list_and_delete_with_login(server: Server, tmp_path: Path)
 
 
 def test_upload_respects_the_size_limit(server: Server, tmp_path: Path) -> None:
-    small = AppContext(server.ctx.settings.with_(max_file_mb=0.001), server.ctx.store, server.ctx.assistant,
-                       server.ctx.indexer, server.ctx.qa_log, server.ctx.auth)
+    small = AppContext(
+        server.ctx.settings.with_(max_file_mb=0.001),
+        server.ctx.store,
+        server.ctx.assistant,
+        server.ctx.indexer,
+        server.ctx.qa_log,
+        server.ctx.auth,
+    )
     big = tmp_path / "big.txt"
     big.write_text("报告" * 2000, encoding="utf-8")
     token = handlers.admin_login(small, ADMIN_USER, ADMIN_PASSWORD)
@@ -306,7 +345,7 @@ def test_api_ask_answers_with_citations(client: object) -> None:
     cite = result["citations"][0]
     assert cite["n"] == 1 and cite["issuer"] == "常州市机关事务管理局" and cite["year"] == 2021
     text = SEED.read_text(encoding="utf-8")
-    assert text[cite["start"]:cite["end"]] == cite["quote"]
+    assert text[cite["start"] : cite["end"]] == cite["quote"]
     filtered = client.predict("联系电话是多少？", XSS_ISSUER, 2023, api_name="/ask")  # type: ignore[attr-defined]
     assert "0510-12345678" in filtered["answer"]
 
@@ -330,8 +369,10 @@ def _raw_call(server: Server, fn_name: str, data: list[object]) -> dict[str, obj
     session = uuid.uuid4().hex
     base = server.url + "gradio_api/"
     with httpx.Client(timeout=60) as http:
-        http.post(base + "queue/join", json={"data": data, "fn_index": fn_index, "session_hash": session,
-                                              "event_data": None, "trigger_id": None}).raise_for_status()
+        http.post(
+            base + "queue/join",
+            json={"data": data, "fn_index": fn_index, "session_hash": session, "event_data": None, "trigger_id": None},
+        ).raise_for_status()
         with http.stream("GET", base + "queue/data", params={"session_hash": session}) as stream:
             for line in stream.iter_lines():
                 if line.startswith("data:"):

@@ -82,7 +82,6 @@ CHANGE_WORDS = re.compile(r"变化|增减|增长|减少|下降|对比|比较|趋
 YES_NO_WORDS = re.compile(r"有没有|有无|是否|吗")
 
 
-
 @dataclass(frozen=True)
 class CellItem:
     """One asked value: the sum of ``rows`` x ``columns`` for the first alternative fully present."""
@@ -201,7 +200,12 @@ def _table_four_items(q: str) -> list[CellItem]:
     """表四 items: kinds (行政复议 / 行政诉讼 / its two kinds) with the results attached to the kind before them."""
     kinds: list[tuple[int, int, str]] = []  # (start, end, kind)
     taken: list[tuple[int, int]] = []
-    for pattern, kind in ((_T4_DIRECT, T4_SUIT_DIRECT), (_T4_AFTER, T4_SUIT_AFTER_REVIEW), (_T4_SUIT, "诉讼"), (_T4_REVIEW, T4_REVIEW)):
+    for pattern, kind in (
+        (_T4_DIRECT, T4_SUIT_DIRECT),
+        (_T4_AFTER, T4_SUIT_AFTER_REVIEW),
+        (_T4_SUIT, "诉讼"),
+        (_T4_REVIEW, T4_REVIEW),
+    ):
         for m in pattern.finditer(q):
             if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken):
                 continue
@@ -269,7 +273,9 @@ def _table_two_items(q: str) -> list[CellItem]:
     """表二 items: 处理决定 counts, 行政事业性收费 (万元), 规章 / 规范性文件 本年制发 / 废止 / 现行有效."""
     items: list[CellItem] = []
     if re.search(r"行政事业性收费|事业性收费", q):
-        items.append(CellItem("行政事业性收费金额", TABLE_TWO, ((T2_FEES,),), ((T2_FEE_AMOUNT,),), UNIT_TEN_THOUSAND_YUAN))
+        items.append(
+            CellItem("行政事业性收费金额", TABLE_TWO, ((T2_FEES,),), ((T2_FEE_AMOUNT,),), UNIT_TEN_THOUSAND_YUAN)
+        )
     # "2021年…政府信息公开年报中行政许可…" names the report, not 公开信息
     hint_q = re.sub(r"政府信息公开(?:工作)?(?:年度)?(?:报告|年报)", "", q)
     for word, row in _T2_DECISION_ROWS:

@@ -18,11 +18,16 @@ AREA_CODE_PHONE = re.compile(r"(?<![\d.])(0\d{2,3}-[1-9]\d{6,7})(?![\d])")
 POSTCODE = re.compile(r"(?:邮政编码|邮编)\s*[:：]?\s*(\d{6})(?!\d)")
 EMAIL = re.compile(r"([A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 ADDRESS = re.compile(r"(?:通信地址|通讯地址|办公地址|联系地址|详细地址|地址)\s*[:：]\s*([^;；,，。)\n]{3,60})")
-URL = re.compile(r"((?:https?://)?(?:www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.gov\.cn)(?:/[A-Za-z0-9._/?=&%#-]*)?)", re.I)
-PERIOD = re.compile(
-    r"(\d{4}年\d{1,2}月\d{1,2}日(?:起)?\s*(?:至|到|-|~)\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:止)?)"
+URL = re.compile(
+    r"((?:https?://)?(?:www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.gov\.cn)(?:/[A-Za-z0-9._/?=&%#-]*)?)",
+    re.I,
 )
-LABELLED_DATE = re.compile(r"(?:发布日期|发布时间|成文日期|印发日期|公开日期|发文日期|日期|时间)\s*[:：]\s*(" + DATE_TEXT + r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)")
+PERIOD = re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日(?:起)?\s*(?:至|到|-|~)\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:止)?)")
+LABELLED_DATE = re.compile(
+    r"(?:发布日期|发布时间|成文日期|印发日期|公开日期|发文日期|日期|时间)\s*[:：]\s*("
+    + DATE_TEXT
+    + r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
+)
 ANY_DATE = re.compile(DATE_TEXT)
 
 
@@ -75,7 +80,11 @@ def find_website(passages: list[Passage], topic: list[str]) -> Found | None:
                 continue
             c_start, c_end = clause_bounds(p.search_text, m.start(), m.end())
             clause = p.search_text[c_start:c_end]
-            score = 2.0 * bool(re.search(r"网站|网址|门户|电子版|下载|查询|公开", clause)) + overlap(topic, clause) - 0.1 * rank
+            score = (
+                2.0 * bool(re.search(r"网站|网址|门户|电子版|下载|查询|公开", clause))
+                + overlap(topic, clause)
+                - 0.1 * rank
+            )
             if best is None or score > best.score:
                 best = Found(p, c_start, c_end, clause.strip(), score)
     return best

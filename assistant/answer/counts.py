@@ -19,16 +19,21 @@ from index.text.clauses import SENTENCE_SPLIT, clauses, sentence_bounds
 
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12}[〔\[(]\d{4}[〕\])]\s*\d{1,4}\s*号)")
 BOOK_TITLE = re.compile(r"(《[^《》]{2,60}》)")
-UNITS = "|".join(sorted(
-    "条 件 次 场 个 项 篇 期 份 人次 万人次 名 人 家 批 部 件次 万条 万件 元 万元 亿元 % 个百分点 分 天 个工作日 部分 余条 余件 余次 余篇 余项 余个".split(),
-    key=len, reverse=True,
-))
+UNITS = "|".join(
+    sorted(
+        "条 件 次 场 个 项 篇 期 份 人次 万人次 名 人 家 批 部 件次 万条 万件 元 万元 亿元 % 个百分点 分 天 个工作日 部分 余条 余件 余次 余篇 余项 余个".split(),
+        key=len,
+        reverse=True,
+    )
+)
 COUNT_VALUE = re.compile(
     r"((?:\d+(?:\.\d+)?|[" + CN_NUM + r"]+)\s*(?:万|亿)?\s*(?:余|多)?\s*(?:" + UNITS + r"))"
     r"|(第[" + CN_NUM + r"\d]+(?:名|位)?)"
 )
 BARE_TABLE_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
-NEGATIVE = re.compile(r"(未(?:收到|发生|制发|产生|收取|出现|受理)[^,;。]*|没有(?:收到|发生|产生)?[^,;。]*|无[^,;。]{0,8}(?:申请|结转|复议|诉讼|收费)|零(?:申请|收费))")
+NEGATIVE = re.compile(
+    r"(未(?:收到|发生|制发|产生|收取|出现|受理)[^,;。]*|没有(?:收到|发生|产生)?[^,;。]*|无[^,;。]{0,8}(?:申请|结转|复议|诉讼|收费)|零(?:申请|收费))"
+)
 PROBLEM_CUES = re.compile(r"存在|不足|问题|仍需|有待|不够|偏少|不高|不强|欠缺|短板|差距|一是|薄弱|滞后|不到位|不平衡")
 QUESTION_UNIT = re.compile(r"(?:多少|几)\s*(条|件|次|场|个|项|篇|期|份|名|人次|家|批|部分|元|万元)")
 UNIT_EQUIVALENTS = {"件": {"件", "份"}, "份": {"件", "份"}, "条": {"条"}, "个": {"个"}}
@@ -77,7 +82,8 @@ def find_count(passages: list[Passage], terms: list[str], question: str) -> Foun
             if focus and not any(t in clause or t in context for t in focus):
                 continue
             values = [
-                m for m in COUNT_VALUE.finditer(clause)
+                m
+                for m in COUNT_VALUE.finditer(clause)
                 if not OUTLINE_VALUE.match(m.group(0).strip()) or "部分" in question
             ]
             values = [m for m in values if _unit_ok(m.group(0), wanted_unit) or (wants_percent and "%" in m.group(0))]

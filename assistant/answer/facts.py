@@ -55,7 +55,6 @@ class ReportRef:
     sections: tuple[dict[str, Any], ...] = ()  # the catalogue's section dicts {key, title, start, end}
 
 
-
 # ---------------------------------------------------------------- facts -> values
 
 
@@ -124,8 +123,17 @@ class _Citer:
                 return f"[{c.n}]"
         n = len(self.citations) + 1
         self.citations.append(
-            Citation(n, report.report_id, report.source, report.issuer, report.year, _section_of(report, fact),
-                     fact.start, fact.end, text[fact.start : fact.end])
+            Citation(
+                n,
+                report.report_id,
+                report.source,
+                report.issuer,
+                report.year,
+                _section_of(report, fact),
+                fact.start,
+                fact.end,
+                text[fact.start : fact.end],
+            )
         )
         return f"[{n}]"
 
@@ -196,8 +204,16 @@ def answer_from_facts(question: str, report: ReportRef, facts: list[Fact], repor
     if query.kind == AnswerKind.COUNT and YES_NO_WORDS.search(q) and len(values) == 1:
         prefix = "没有。" if values[0] and values[0].value == 0 else "有。"
     text = f"{prefix}{_subject(report)}" + "；".join(phrases) + "。"
-    return Answer(question=question, answer=text, abstained=False, citations=citer.citations, kind=query.kind,
-                  issuer=report.issuer, year=report.year, method=AnswerMethod.EXTRACTIVE)
+    return Answer(
+        question=question,
+        answer=text,
+        abstained=False,
+        citations=citer.citations,
+        kind=query.kind,
+        issuer=report.issuer,
+        year=report.year,
+        method=AnswerMethod.EXTRACTIVE,
+    )
 
 
 def _fee_facts(facts: list[Fact], text: str) -> list[Fact]:
@@ -239,8 +255,15 @@ def _across_fees(question: str, reports: Sequence[tuple[ReportRef, list[Fact], s
     if silent:
         parts.append("报告中未见收费情况的有：" + "、".join(silent) + "。")
     issuers = {r[0].issuer for r in reports}
-    return Answer(question=question, answer="".join(parts), abstained=False, citations=citer.citations, kind=AnswerKind.FEE,
-                  issuer=next(iter(issuers)) if len(issuers) == 1 else None, method=AnswerMethod.EXTRACTIVE)
+    return Answer(
+        question=question,
+        answer="".join(parts),
+        abstained=False,
+        citations=citer.citations,
+        kind=AnswerKind.FEE,
+        issuer=next(iter(issuers)) if len(issuers) == 1 else None,
+        method=AnswerMethod.EXTRACTIVE,
+    )
 
 
 def answer_across_reports(question: str, reports: list[tuple[ReportRef, list[Fact], str]]) -> Answer | None:
@@ -292,8 +315,15 @@ def answer_across_reports(question: str, reports: list[tuple[ReportRef, list[Fac
         sentences.append(sentence + "。")
     if not sentences:
         return None
-    return Answer(question=question, answer="".join(sentences), abstained=False, citations=citer.citations,
-                  kind=query.kind, issuer=issuers[0] if one_issuer else None, method=AnswerMethod.EXTRACTIVE)
+    return Answer(
+        question=question,
+        answer="".join(sentences),
+        abstained=False,
+        citations=citer.citations,
+        kind=query.kind,
+        issuer=issuers[0] if one_issuer else None,
+        method=AnswerMethod.EXTRACTIVE,
+    )
 
 
 # ---------------------------------------------------------------- the answerer the service calls

@@ -57,7 +57,9 @@ def exclusions(passages: list[Passage], analysis: QueryAnalysis) -> list[str]:
     for mention in place_mentions(analysis.folded):
         words.append(mention)
         # the body named after the place: 瓯海区审计局 -> 审计局
-        m = re.search(re.escape(mention) + r"([\u4e00-\u9fff]{1,8}?(?:局|厅|委员会|委|部|办公室|办事处|政府))", analysis.folded)
+        m = re.search(
+            re.escape(mention) + r"([\u4e00-\u9fff]{1,8}?(?:局|厅|委员会|委|部|办公室|办事处|政府))", analysis.folded
+        )
         if m:
             words.append(m.group(1))
     for issuer in {p.issuer for p in passages if p.issuer} | set(analysis.issuers):
@@ -72,9 +74,7 @@ def exclusions(passages: list[Passage], analysis: QueryAnalysis) -> list[str]:
     return words
 
 
-def extract_parts(
-    analysis: QueryAnalysis, passages: list[Passage], publish_dates: dict[str, str | None]
-) -> list[Part]:
+def extract_parts(analysis: QueryAnalysis, passages: list[Passage], publish_dates: dict[str, str | None]) -> list[Part]:
     """The values the question asks for, found in ``passages`` (best first)."""
     terms = topic_terms(analysis.folded, exclusions(passages, analysis))
     parts: list[Part] = []
@@ -208,8 +208,14 @@ def make_answer(
     text, citations = compose(analysis, parts, texts)
     first = parts[0].found.passage
     return Answer(
-        analysis.question, text, False, citations, passages=passages, kind=analysis.kind,
-        issuer=first.issuer, year=first.year,
+        analysis.question,
+        text,
+        False,
+        citations,
+        passages=passages,
+        kind=analysis.kind,
+        issuer=first.issuer,
+        year=first.year,
     )
 
 

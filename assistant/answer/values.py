@@ -89,7 +89,12 @@ def is_table_text(text: str) -> bool:
 TRAILING_FILLER = re.compile(r"(?:的|有|是|了|共|为|信息|情况|数量|总数|一共|共有|分别|各)+$")
 LEADING_FILLER = re.compile(r"^(?:个|些|份|项|家|位|种|类)")
 # Standard abbreviations used in document numbers and prose (国办发〔2014〕12号).
-ABBREVIATIONS = {"国务院办公厅": "国办", "省政府办公厅": "省政府办", "市政府办公室": "市政府办", "县政府办公室": "县政府办"}
+ABBREVIATIONS = {
+    "国务院办公厅": "国办",
+    "省政府办公厅": "省政府办",
+    "市政府办公室": "市政府办",
+    "县政府办公室": "县政府办",
+}
 WH_WORD = re.compile(r"是谁|是什么|是多少|多少|几|哪|什么|有没有|是否|了吗")
 
 
@@ -116,7 +121,6 @@ def focus_terms(folded_question: str, terms: list[str]) -> set[str]:
         if pos <= 2:
             out.add(max((t for p, t in starting if p == pos), key=len))
     return out
-
 
 
 def after_focus(question: str, terms: list[str]) -> str | None:

@@ -28,13 +28,17 @@ REJECTED_PREFIX = "llm_rejected: "
 _THINK = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL)
 
 
-def build_messages(question: str, passages: Sequence[Passage], prompts: PromptTemplates | None = None) -> list[SystemMessage | HumanMessage]:
+def build_messages(
+    question: str, passages: Sequence[Passage], prompts: PromptTemplates | None = None
+) -> list[SystemMessage | HumanMessage]:
     """The system and user messages for ``question`` over ``passages`` numbered 1..n."""
     system, user = (prompts or default_prompts()).render(question, passages)
     return [SystemMessage(content=system), HumanMessage(content=user)]
 
 
-def _call(chat_model: BaseChatModel, messages: list[SystemMessage | HumanMessage], on_token: Callable[[str], None] | None) -> str:
+def _call(
+    chat_model: BaseChatModel, messages: list[SystemMessage | HumanMessage], on_token: Callable[[str], None] | None
+) -> str:
     if on_token is None:
         return chat_model.invoke(messages).text
     parts: list[str] = []
@@ -64,8 +68,15 @@ def renumber(text: str, cited: Sequence[int]) -> str:
 
 def _citation(n: int, p: Passage) -> Citation:
     return Citation(
-        n=n, report_id=p.report_id, source=p.source, issuer=p.issuer, year=p.year,
-        section=p.section, start=p.start, end=p.end, quote=p.text,
+        n=n,
+        report_id=p.report_id,
+        source=p.source,
+        issuer=p.issuer,
+        year=p.year,
+        section=p.section,
+        start=p.start,
+        end=p.end,
+        quote=p.text,
     )
 
 

@@ -43,7 +43,9 @@ _ROLES = {"system": "system", "human": "user", "ai": "assistant", "tool": "tool"
 
 
 def _missing(package: str, exc: ImportError) -> DisclosureError:
-    return DisclosureError(f"the LLM backend needs the Python package {package!r} ({exc}); install it with: {INSTALL_HINT}")
+    return DisclosureError(
+        f"the LLM backend needs the Python package {package!r} ({exc}); install it with: {INSTALL_HINT}"
+    )
 
 
 def _usage(response: dict[str, Any]) -> UsageMetadata | None:
@@ -101,7 +103,12 @@ class LlamaCppChatModel(BaseChatModel):
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
-        return {"model_path": self.model_path, "n_ctx": self.n_ctx, "temperature": self.temperature, "max_tokens": self.max_tokens}
+        return {
+            "model_path": self.model_path,
+            "n_ctx": self.n_ctx,
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+        }
 
     def load(self) -> Any:
         """Load the GGUF file (once); returns the ``llama_cpp.Llama`` instance."""
@@ -122,7 +129,11 @@ class LlamaCppChatModel(BaseChatModel):
                 )
                 metadata = getattr(self._llama, "metadata", None) or {}
                 architecture = str(metadata.get("general.architecture", ""))
-                if self.chat_format is None and "tokenizer.chat_template" not in metadata and architecture.startswith("gemma"):
+                if (
+                    self.chat_format is None
+                    and "tokenizer.chat_template" not in metadata
+                    and architecture.startswith("gemma")
+                ):
                     # llama-cpp-python would fall back to the llama-2 format, which Gemma does not follow.
                     log.info("GGUF %s has no chat template; using the gemma chat format", self.model_path)
                     self._llama.chat_format = "gemma"

@@ -39,7 +39,9 @@ def _read(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DisclosureError(f"prompt file {path} is missing (set DISCLOSURE_PROMPTS_DIR to the prompts folder)") from None
+        raise DisclosureError(
+            f"prompt file {path} is missing (set DISCLOSURE_PROMPTS_DIR to the prompts folder)"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DisclosureError(f"prompt file {path} cannot be read: {exc}") from None
     if not text.strip():
@@ -104,7 +106,14 @@ def _escape_content(text: str) -> str:
 
 
 def _escape_attr(value: object) -> str:
-    return str(value).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    return (
+        str(value)
+        .replace("&", "&amp;")
+        .replace('"', "&quot;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\n", " ")
+    )
 
 
 def passage_body(passage: Passage) -> str:

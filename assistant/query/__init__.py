@@ -90,8 +90,7 @@ def analyse(
             # a place no indexed issuer carries: only reports whose issuer could not be read
             # (issuer None) may still be about it, when their own text names the place
             nameless = [
-                r for r in reports
-                if not r.issuer and text_of is not None and any(m in text_of(r.id) for m in mentions)
+                r for r in reports if not r.issuer and text_of is not None and any(m in text_of(r.id) for m in mentions)
             ]
             if nameless:
                 chosen = nameless

@@ -17,12 +17,45 @@ PLACE_MENTION = re.compile(
 NEXT_SEGMENT = re.compile(r"([\u4e00-\u9fff]{2,5}?)(区|县|市|旗|街道|镇|乡)")
 ADMIN_LEVEL = {"省": 1, "自治区": 1, "市": 2, "州": 2, "盟": 2, "区": 3, "县": 3, "旗": 3, "街道": 4, "镇": 4, "乡": 4}
 GENERIC_PLACES = {
-    "全市", "本市", "我市", "该市", "全区", "本区", "我区", "该区", "全县", "本县", "我县", "全省", "本省",
-    "市政府", "区政府", "县政府", "省政府", "地级城市", "城市", "社区", "小区", "辖区", "城区", "园区",
-    "开发区", "新区", "市级", "区级", "县级", "省级", "全国",
+    "全市",
+    "本市",
+    "我市",
+    "该市",
+    "全区",
+    "本区",
+    "我区",
+    "该区",
+    "全县",
+    "本县",
+    "我县",
+    "全省",
+    "本省",
+    "市政府",
+    "区政府",
+    "县政府",
+    "省政府",
+    "地级城市",
+    "城市",
+    "社区",
+    "小区",
+    "辖区",
+    "城区",
+    "园区",
+    "开发区",
+    "新区",
+    "市级",
+    "区级",
+    "县级",
+    "省级",
+    "全国",
 }
 ORG_SUFFIXES = (
-    "人民政府办公室", "人民政府办公厅", "政府办公室", "政府办公厅", "人民政府", "政府",
+    "人民政府办公室",
+    "人民政府办公厅",
+    "政府办公室",
+    "政府办公厅",
+    "人民政府",
+    "政府",
 )
 GENERIC_ORG_WORDS = ("人民政府", "政府", "办公室", "办公厅", "办事处")
 
@@ -62,7 +95,12 @@ def issuer_score(issuer: str, folded_question: str) -> float:
     segments = {m.group(2): m.group(1) for m in ADMIN_SEGMENT.finditer(issuer[: sum(len(p) + 1 for p in places) + 2])}
     for mention in place_mentions(folded_question):
         m = ADMIN_SEGMENT.fullmatch(mention)
-        if m and m.group(2) in segments and segments[m.group(2)] not in m.group(1) and m.group(1) not in segments.values():
+        if (
+            m
+            and m.group(2) in segments
+            and segments[m.group(2)] not in m.group(1)
+            and m.group(1) not in segments.values()
+        ):
             return 0.0  # the question names another district/county of the same level
     score = 0.0
     for stem in places:
@@ -91,7 +129,7 @@ def issuer_score(issuer: str, folded_question: str) -> float:
 def _body_mention(body: str, question: str) -> bool:
     """The body's name written short: ``机关事务局`` for ``机关事务管理局``."""
     for m in re.finditer(r"[\u4e00-\u9fff]{3,}?(?:局|厅|部|委|委员会|办|中心|处)", question):
-        if _subsequence_ratio(m.group(0)[-min(len(m.group(0)), 8):], body) >= 0.8 and m.group(0)[-1] == body[-1]:
+        if _subsequence_ratio(m.group(0)[-min(len(m.group(0)), 8) :], body) >= 0.8 and m.group(0)[-1] == body[-1]:
             return True
     return False
 

@@ -25,7 +25,12 @@ KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     (K.DATE, re.compile(r"哪天|哪一天|什么时候|何时|日期|发布时间|印发|发布于|哪年哪月")),
     (K.FEE, re.compile(r"收费|费用|信息处理费|收取|花钱|要钱|免费")),
     (K.PROBLEM, re.compile(r"问题|不足|短板|差距|改进|整改")),
-    (K.COUNT, re.compile(r"多少|几[件条次个项场篇名人份期部家]|几|数量|总量|有没有|是否.*(?:收到|结转)|收到.*了吗|访问量|答复率|比例|占比|第几")),
+    (
+        K.COUNT,
+        re.compile(
+            r"多少|几[件条次个项场篇名人份期部家]|几|数量|总量|有没有|是否.*(?:收到|结转)|收到.*了吗|访问量|答复率|比例|占比|第几"
+        ),
+    ),
 ]
 # "多少件 / 几条 ...": a count with its unit, which outranks contact words ("热线办件有多少件").
 COUNT_WITH_UNIT = re.compile(r"(?:多少|几)\s*(?:件|条|次|个|项|场|篇|名|人次|份|期|家|批|万)")

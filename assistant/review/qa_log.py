@@ -91,8 +91,16 @@ class QaLog:
                 cur = conn.execute(
                     "INSERT INTO qa_log(time, question, answer, abstained, citations, issuer, year, channel) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (_now(), data["question"], data["answer"], int(bool(data["abstained"])),
-                     json.dumps(data["citations"], ensure_ascii=False), answer.issuer, answer.year, channel),
+                    (
+                        _now(),
+                        data["question"],
+                        data["answer"],
+                        int(bool(data["abstained"])),
+                        json.dumps(data["citations"], ensure_ascii=False),
+                        answer.issuer,
+                        answer.year,
+                        channel,
+                    ),
                 )
                 return int(cur.lastrowid or 0)
         except sqlite3.Error:  # the answer matters more than its log line
@@ -117,9 +125,15 @@ class QaLog:
     # -- reading --------------------------------------------------------------------------
     def _entry(self, row: sqlite3.Row) -> LogEntry:
         return LogEntry(
-            id=row["id"], time=row["time"], question=row["question"], answer=row["answer"],
-            abstained=bool(row["abstained"]), citations=json.loads(row["citations"]),
-            issuer=row["issuer"], year=row["year"], channel=row["channel"],
+            id=row["id"],
+            time=row["time"],
+            question=row["question"],
+            answer=row["answer"],
+            abstained=bool(row["abstained"]),
+            citations=json.loads(row["citations"]),
+            issuer=row["issuer"],
+            year=row["year"],
+            channel=row["channel"],
         )
 
     def _with_verdicts(self, entries: list[LogEntry]) -> list[LogEntry]:

@@ -18,9 +18,7 @@ from index.errors import DisclosureError
 
 log = logging.getLogger(__name__)
 
-DISABLED_MESSAGE = (
-    "管理功能未开启。请设置环境变量 DISCLOSURE_ADMIN_USER 和 DISCLOSURE_ADMIN_PASSWORD 后重新启动应用。"
-)
+DISABLED_MESSAGE = "管理功能未开启。请设置环境变量 DISCLOSURE_ADMIN_USER 和 DISCLOSURE_ADMIN_PASSWORD 后重新启动应用。"
 
 
 class AdminAuth:

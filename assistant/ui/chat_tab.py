@@ -48,15 +48,20 @@ def build(ctx: AppContext) -> dict[str, Any]:
     context = gr.State(None)
     with gr.Row():
         question = gr.Textbox(
-            placeholder="输入问题，按回车发送", show_label=False, scale=6, elem_id="question", max_lines=3,
+            placeholder="输入问题，按回车发送",
+            show_label=False,
+            scale=6,
+            elem_id="question",
+            max_lines=3,
         )
         send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
         clear = gr.Button("清空对话", scale=1)
     gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="示例问题（点击填入）")
 
     @shown_errors
-    def respond(q: str, history: list[dict[str, Any]], ctx_state: dict[str, Any] | None, iss: str, yr: str,
-                llm: bool) -> Any:
+    def respond(
+        q: str, history: list[dict[str, Any]], ctx_state: dict[str, Any] | None, iss: str, yr: str, llm: bool
+    ) -> Any:
         for messages, new_context in handlers.chat_stream(ctx, q, history, ctx_state, iss, yr, llm):
             yield messages, new_context, ""
 

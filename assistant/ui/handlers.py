@@ -32,7 +32,10 @@ log = logging.getLogger(__name__)
 ALL = "全部"
 SEEDED_KEY = "ui_samples_seeded"
 STATUS_LABELS = {
-    IngestStatus.INDEXED: "已索引", IngestStatus.REPLACED: "已替换", IngestStatus.UNCHANGED: "未变化", IngestStatus.FAILED: "失败",
+    IngestStatus.INDEXED: "已索引",
+    IngestStatus.REPLACED: "已替换",
+    IngestStatus.UNCHANGED: "未变化",
+    IngestStatus.FAILED: "失败",
 }
 REPORT_HEADERS = ["ID", "发布机关", "年度", "发布日期", "分块数", "警告数", "文件名"]
 WRONG_HEADERS = ["记录", "时间", "问题", "回答", "引用", "意见"]
@@ -54,8 +57,12 @@ class AppContext:
     def open(cls, settings: Settings) -> AppContext:
         store = Store(settings)
         return cls(
-            settings=settings, store=store, assistant=Assistant(settings, store), indexer=Indexer(settings, store),
-            qa_log=QaLog(store.catalogue), auth=AdminAuth(settings),
+            settings=settings,
+            store=store,
+            assistant=Assistant(settings, store),
+            indexer=Indexer(settings, store),
+            qa_log=QaLog(store.catalogue),
+            auth=AdminAuth(settings),
         )
 
     def ensure_index(self) -> list[IngestResult]:
@@ -86,9 +93,15 @@ def _issuer(value: Any) -> str | None:
 
 
 def answer_question(
-    ctx: AppContext, question: str, *, issuer: Any = None, year: Any = None,
-    context: dict[str, Any] | None = None, use_llm: bool = False,
-    on_token: Callable[[str], None] | None = None, channel: str = "web",
+    ctx: AppContext,
+    question: str,
+    *,
+    issuer: Any = None,
+    year: Any = None,
+    context: dict[str, Any] | None = None,
+    use_llm: bool = False,
+    on_token: Callable[[str], None] | None = None,
+    channel: str = "web",
 ) -> Answer:
     """Ask the assistant and log the answer."""
     question = (question or "").strip()
@@ -97,10 +110,16 @@ def answer_question(
     if len(question) > 500:
         raise DisclosureError("问题太长（最多 500 字）。")
     if not ctx.store.catalogue.reports():
-        raise DisclosureError("目前没有可用的报告：可能正在重建索引，请稍后再试；新系统请管理员在「报告管理」中上传报告。")
+        raise DisclosureError(
+            "目前没有可用的报告：可能正在重建索引，请稍后再试；新系统请管理员在「报告管理」中上传报告。"
+        )
     answer = ctx.assistant.ask(
-        question, issuer=_issuer(issuer), year=_year(year), context=context or None,
-        use_llm=use_llm, on_token=on_token,
+        question,
+        issuer=_issuer(issuer),
+        year=_year(year),
+        context=context or None,
+        use_llm=use_llm,
+        on_token=on_token,
     )
     ctx.qa_log.record(answer, channel=channel)
     return answer
@@ -118,8 +137,13 @@ def passages_of(answer: Answer) -> list[dict[str, Any]]:
 
 
 def chat_stream(
-    ctx: AppContext, question: str, history: list[dict[str, Any]] | None, context: dict[str, Any] | None,
-    issuer: Any = None, year: Any = None, use_llm: bool = False,
+    ctx: AppContext,
+    question: str,
+    history: list[dict[str, Any]] | None,
+    context: dict[str, Any] | None,
+    issuer: Any = None,
+    year: Any = None,
+    use_llm: bool = False,
 ) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any] | None]]:
     """Yield (messages, context) as the answer forms; the last yield holds the checked answer.
 
@@ -130,7 +154,11 @@ def chat_stream(
     if not question:
         yield history, context
         return
-    history = [*history, {"role": "user", "content": esc(question)}, {"role": "assistant", "content": "正在查找相关报告…"}]
+    history = [
+        *history,
+        {"role": "user", "content": esc(question)},
+        {"role": "assistant", "content": "正在查找相关报告…"},
+    ]
     yield history, context
     tokens: queue.Queue[str] = queue.Queue()
     box: dict[str, Any] = {}
@@ -190,7 +218,14 @@ def recent_choices(ctx: AppContext, limit: int = 100) -> list[tuple[str, int]]:
 
 def recent_rows(ctx: AppContext, limit: int = 100) -> list[list[Any]]:
     return [
-        [e.id, e.time[:19].replace("T", " "), e.question, "是" if e.abstained else "", len(e.citations), len(e.verdicts)]
+        [
+            e.id,
+            e.time[:19].replace("T", " "),
+            e.question,
+            "是" if e.abstained else "",
+            len(e.citations),
+            len(e.verdicts),
+        ]
         for e in ctx.qa_log.recent(limit)
     ]
 

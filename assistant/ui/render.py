@@ -42,7 +42,9 @@ def render_answer(answer: dict[str, Any], passages: list[dict[str, Any]] | None 
         if passages:
             parts.append("<p>最接近的段落（仅供参考，不是答案）：</p><ol>")
             for p in passages[:3]:
-                head = f"{esc(p.get('issuer') or '未知机关')} {esc(p.get('year') or '')} · {esc(p.get('section') or '')}"
+                head = (
+                    f"{esc(p.get('issuer') or '未知机关')} {esc(p.get('year') or '')} · {esc(p.get('section') or '')}"
+                )
                 parts.append(f"<li>{head}<br><small>{esc(one_line(p.get('text', ''))[:160])}</small></li>")
             parts.append("</ol>")
         return "\n".join(parts)
@@ -52,7 +54,7 @@ def render_answer(answer: dict[str, Any], passages: list[dict[str, Any]] | None 
         parts.append("<p><strong>引用</strong></p>")
         for c in citations:
             parts.append(
-                f"<blockquote class=\"da-cite\"><small>{citation_label(c)}</small><br>"
+                f'<blockquote class="da-cite"><small>{citation_label(c)}</small><br>'
                 f"“{esc(one_line(c.get('quote', '')))}”</blockquote>"
             )
     return "\n".join(parts)
@@ -70,15 +72,18 @@ def locate_quote(text: str, citation: dict[str, Any]) -> tuple[int, int] | None:
 
 def render_in_context(text: str | None, citation: dict[str, Any], context: int = CONTEXT_CHARS) -> str:
     """A citation inside its report: ``context`` characters either side, the quote in ``<mark>``."""
-    head = f"<div class=\"da-context\"><p><strong>{citation_label(citation)}</strong></p>"
+    head = f'<div class="da-context"><p><strong>{citation_label(citation)}</strong></p>'
     if text is None:
         return head + f"<p>（该报告已不在索引中。）引文：<mark>{esc(citation.get('quote', ''))}</mark></p></div>"
     span = locate_quote(text, citation)
     if span is None:
-        return head + f"<p>（引文在报告原文中找不到，请核对。）引文：<mark>{esc(citation.get('quote', ''))}</mark></p></div>"
+        return (
+            head
+            + f"<p>（引文在报告原文中找不到，请核对。）引文：<mark>{esc(citation.get('quote', ''))}</mark></p></div>"
+        )
     start, end = span
     lo, hi = max(0, start - context), min(len(text), end + context)
     before = ("…" if lo > 0 else "") + text[lo:start]
     after = text[end:hi] + ("…" if hi < len(text) else "")
     body = f"{esc(before)}<mark>{esc(text[start:end])}</mark>{esc(after)}"
-    return head + f"<pre style=\"white-space: pre-wrap\">{body}</pre><p><small>字符位置 {start}–{end}</small></p></div>"
+    return head + f'<pre style="white-space: pre-wrap">{body}</pre><p><small>字符位置 {start}–{end}</small></p></div>'

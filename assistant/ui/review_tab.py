@@ -15,7 +15,9 @@ _PRIVATE: dict[str, Any] = {"api_visibility": "private", "concurrency_id": REVIE
 
 def build(ctx: AppContext) -> dict[str, Any]:
     """Lay out the review tab; returns the components refreshed when the tab opens."""
-    gr.Markdown("### 引用核对\n每个回答都有记录。选择一条回答，查看每条引用在报告原文中的位置（高亮），并标记正确或错误。")
+    gr.Markdown(
+        "### 引用核对\n每个回答都有记录。选择一条回答，查看每条引用在报告原文中的位置（高亮），并标记正确或错误。"
+    )
     with gr.Row():
         entry = gr.Dropdown([], label="选择回答（最近 100 条）", scale=5, elem_id="review-entry")
         refresh = gr.Button("刷新", scale=1)
@@ -49,6 +51,8 @@ def build(ctx: AppContext) -> dict[str, Any]:
 
     refresh.click(refresh_all, outputs=[entry, recent, wrong], **_PRIVATE)
     entry.change(pick, inputs=[entry], outputs=[shown, which], **_PRIVATE)
-    save.click(store_verdict, inputs=[entry, which, verdict, comment], outputs=[saved, shown, wrong, comment], **_PRIVATE)
+    save.click(
+        store_verdict, inputs=[entry, which, verdict, comment], outputs=[saved, shown, wrong, comment], **_PRIVATE
+    )
     export.click(lambda: handlers.export_log(ctx), outputs=[csv_file], **_PRIVATE)
     return {"refresh": refresh_all, "outputs": [entry, recent, wrong]}

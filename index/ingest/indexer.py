@@ -79,9 +79,7 @@ class Indexer:
         files = expand_paths(paths)
         return self.ingest_bytes([(path.name, path) for path in files], progress)
 
-    def ingest_bytes(
-        self, items: list[tuple[str, Path]], progress: ProgressFn | None = None
-    ) -> list[IngestResult]:
+    def ingest_bytes(self, items: list[tuple[str, Path]], progress: ProgressFn | None = None) -> list[IngestResult]:
         """Index uploaded files: (name as uploaded, temporary path) pairs."""
         with writer_lock(self.store.data_dir):
             self.store.check_model()
@@ -108,9 +106,12 @@ class Indexer:
             recovery.purge(self.store, report.id)
             recovery.rebuild_lexical(self.store)
             stored = Path(report.stored_path)
-            if stored.exists() and not self.store.catalogue.conn.execute(
-                "SELECT 1 FROM reports WHERE stored_path = ?", (report.stored_path,)
-            ).fetchone():
+            if (
+                stored.exists()
+                and not self.store.catalogue.conn.execute(
+                    "SELECT 1 FROM reports WHERE stored_path = ?", (report.stored_path,)
+                ).fetchone()
+            ):
                 stored.unlink()
             return report.id
 
@@ -213,14 +214,21 @@ class Indexer:
             conn.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
             row = {**prepared.row, "state": ReportState.READY}
             conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
-            conn.execute(f"INSERT INTO reports({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+            conn.execute(
+                f"INSERT INTO reports({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values())
+            )
             self._insert_children(conn, prepared)
         stale = sorted(old_ids - {r[0] for r in prepared.chunk_rows})
         if stale:
             self.store.vectors.delete(stale)
         return IngestResult(
-            source, IngestStatus.INDEXED, report_id, prepared.issuer, prepared.year,
-            len(prepared.chunk_rows), prepared.warnings,
+            source,
+            IngestStatus.INDEXED,
+            report_id,
+            prepared.issuer,
+            prepared.year,
+            len(prepared.chunk_rows),
+            prepared.warnings,
         )
 
     def _commit(self, p: Prepared) -> IngestResult:
@@ -246,8 +254,13 @@ class Indexer:
             recovery.purge(self.store, old.id)
         log.info("indexed %s as %s (%d chunks)", p.source, p.report_id, len(ids))
         return IngestResult(
-            p.source, IngestStatus.REPLACED if replaced else IngestStatus.INDEXED, p.report_id,
-            p.issuer, p.year, len(ids), p.warnings,
+            p.source,
+            IngestStatus.REPLACED if replaced else IngestStatus.INDEXED,
+            p.report_id,
+            p.issuer,
+            p.year,
+            len(ids),
+            p.warnings,
         )
 
     @staticmethod

@@ -68,7 +68,12 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
     existing = None if force else store.catalogue.report_by_sha(sha)
     if existing is not None:
         return IngestResult(
-            source_name, IngestStatus.UNCHANGED, existing.id, existing.issuer, existing.year, existing.chunk_count,
+            source_name,
+            IngestStatus.UNCHANGED,
+            existing.id,
+            existing.issuer,
+            existing.year,
+            existing.chunk_count,
             existing.warnings,
         )
     loaded = load_file(path, max_bytes=settings.max_file_bytes, source_name=source_name)
@@ -91,8 +96,16 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
         tmp.replace(stored)
     chunk_rows: list[ChunkRow] = [
         (
-            f"{report_id}-{c.ordinal:04d}", report_id, c.ordinal, c.section, c.section_title, c.start, c.end,
-            c.text, c.search_text, " ".join(tokenize(c.search_text)),
+            f"{report_id}-{c.ordinal:04d}",
+            report_id,
+            c.ordinal,
+            c.section,
+            c.section_title,
+            c.start,
+            c.end,
+            c.text,
+            c.search_text,
+            " ".join(tokenize(c.search_text)),
         )
         for c in chunks
     ]
@@ -119,9 +132,7 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
         "state": ReportState.PENDING,
         "text": loaded.text,
     }
-    return Prepared(
-        report_id, source_name, sha, stored, row, chunk_rows, facts, warnings, parsed.issuer, parsed.year
-    )
+    return Prepared(report_id, source_name, sha, stored, row, chunk_rows, facts, warnings, parsed.issuer, parsed.year)
 
 
 def read_facts(text: str, form: SearchForm) -> tuple[list[Fact], list[str]]:

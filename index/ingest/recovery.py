@@ -28,8 +28,13 @@ def vector_metadata(
 ) -> dict[str, Any]:
     """The Chroma metadata of one chunk vector."""
     return {
-        "report_id": report_id, "section": section, "start": start, "end": end,
-        "source": source, "issuer": issuer or "", "year": year or 0,
+        "report_id": report_id,
+        "section": section,
+        "start": start,
+        "end": end,
+        "source": source,
+        "issuer": issuer or "",
+        "year": year or 0,
     }
 
 

@@ -159,4 +159,9 @@ def _load_docx(path: Path) -> LoadedText:
     return LoadedText(text=document.text, format=FileFormat.DOCX, parser="python-docx", warnings=document.warnings)
 
 
-_LOADERS = {FileFormat.TXT: _load_txt, FileFormat.HTML: _load_html, FileFormat.PDF: _load_pdf, FileFormat.DOCX: _load_docx}
+_LOADERS = {
+    FileFormat.TXT: _load_txt,
+    FileFormat.HTML: _load_html,
+    FileFormat.PDF: _load_pdf,
+    FileFormat.DOCX: _load_docx,
+}

@@ -25,9 +25,7 @@ from index.load.text import Decoded, decode_bytes
 
 log = logging.getLogger(__name__)
 
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
-)
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 

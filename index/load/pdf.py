@@ -106,9 +106,7 @@ def extract_pdf(path: Path) -> PdfText:
         for number, text in fallback.items():
             page_texts[number - 1] = text
         if not any(text.strip() for text in fallback.values()):
-            raise PdfError(
-                "PDF fonts have no Unicode mapping, so its text cannot be read (OCR is not supported)"
-            )
+            raise PdfError("PDF fonts have no Unicode mapping, so its text cannot be read (OCR is not supported)")
         parser = "pypdfium2" if len(cid_pages) == len(page_texts) - len(no_text_pages) else "pdfplumber+pypdfium2"
         warnings.append(
             f"pages {_page_list(cid_pages)}: glyphs without Unicode mapping ((cid:NNN)); "

@@ -41,7 +41,14 @@ def parse_report(text: str, form: SearchForm, *, source_name: str = "") -> Parse
     if publish_date is None:
         warnings.append("no publish date found")
     sections = find_sections(text, form, warnings)
-    log.debug("%s: issuer=%s year=%s date=%s sections=%s", source_name, issuer, year, publish_date,
-              [sec.key for sec in sections])
-    return ParsedReport(issuer=issuer, year=year, publish_date=publish_date, title=title,
-                        sections=sections, warnings=warnings)
+    log.debug(
+        "%s: issuer=%s year=%s date=%s sections=%s",
+        source_name,
+        issuer,
+        year,
+        publish_date,
+        [sec.key for sec in sections],
+    )
+    return ParsedReport(
+        issuer=issuer, year=year, publish_date=publish_date, title=title, sections=sections, warnings=warnings
+    )

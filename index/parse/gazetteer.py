@@ -48,8 +48,11 @@ def _load_gazetteer() -> Gazetteer:
         with open(str(path), encoding="utf-8", newline="") as f:
             rows = [(row["adcode"][:6], row["name"].strip()) for row in csv.DictReader(f)]
     except (PackageNotFoundError, OSError, KeyError) as exc:
-        log.warning("gazetteer %s unavailable (%s): districts keep their names unless the text names the city",
-                    GAZETTEER_DISTRIBUTION, exc)
+        log.warning(
+            "gazetteer %s unavailable (%s): districts keep their names unless the text names the city",
+            GAZETTEER_DISTRIBUTION,
+            exc,
+        )
         return Gazetteer({}, frozenset())
     names = {code: name for code, name in rows if not code.startswith(_NOT_MAINLAND)}
     found: dict[str, list[tuple[str, str]]] = {}

@@ -52,7 +52,9 @@ log = logging.getLogger(__name__)
 CJK = "\u4e00-\u9fff"
 
 # Title: a line naming the report ("…政府信息公开工作年度报告", "…年报").
-TITLE_LINE = re.compile(r"^[^\n。,，;；《》()（）:：]{0,60}?(?:政府信息公开|信息公开|政务公开)[^\n。,，;；《》()（）]{0,16}?(?:年度报告|年报|报告)")
+TITLE_LINE = re.compile(
+    r"^[^\n。,，;；《》()（）:：]{0,60}?(?:政府信息公开|信息公开|政务公开)[^\n。,，;；《》()（）]{0,16}?(?:年度报告|年报|报告)"
+)
 YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 REPORT_SUFFIX = re.compile(r"(?:政府)?(?:信息|政务)公开.*$")
 TITLE_NOISE = re.compile(r"^[\s|《“\"]+|[\s|》”\"]+$")
@@ -66,15 +68,21 @@ META_DATE = re.compile(
 DATE_ALONE_LINE = re.compile(r"^[\s|]*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日[\s|]*$", re.M)
 
 # Report year from the statistics period or phrases of the preamble.
-STATS_PERIOD_YEAR = re.compile(r"(?:统计|期限|时限|期为|时段)[^。\n]{0,20}?((?:19|20)\d{2})\s*年?\s*0?1\s*月\s*0?1\s*日")
-ANNUAL_PHRASE_YEAR = re.compile(r"(?:我办|我局|我委|我厅|现将|现公布|现发布|编制了?|本级)[^。\n]{0,30}?((?:19|20)\d{2})\s*年度?")
+STATS_PERIOD_YEAR = re.compile(
+    r"(?:统计|期限|时限|期为|时段)[^。\n]{0,20}?((?:19|20)\d{2})\s*年?\s*0?1\s*月\s*0?1\s*日"
+)
+ANNUAL_PHRASE_YEAR = re.compile(
+    r"(?:我办|我局|我委|我厅|现将|现公布|现发布|编制了?|本级)[^。\n]{0,30}?((?:19|20)\d{2})\s*年度?"
+)
 FIRST_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 # Organisations.
 ORG_SUFFIX = re.compile(
     r"(?:人民政府办公室|人民政府办公厅|政府办公室|办公室|办公厅|人民政府|政府|委员会|办事处|管理局|局|厅|部|委|署|中心|院|会|所|站|处|街道|镇|乡)$"
 )
-COMPILER = re.compile(rf"由([{CJK}]{{2,40}}?)(?=根据|依据|按照|综合|汇总|负责|结合|牵头|会同|编制|编写|组织|统一|[《,，。;；(（])")
+COMPILER = re.compile(
+    rf"由([{CJK}]{{2,40}}?)(?=根据|依据|按照|综合|汇总|负责|结合|牵头|会同|编制|编写|组织|统一|[《,，。;；(（])"
+)
 COMPILED_BY_BEFORE = re.compile(rf"(?<![{CJK}])([{CJK}]{{2,30}})编制了")
 PUBLISH_PHRASE = re.compile(rf"现(?:将|公布|发布|公开|印发)《?([{CJK}]{{2,30}}?)\s*((?:19|20)\d{{2}})\s*年")
 CONTACT = re.compile(rf"(?:请与|直接与|请联系[:：]?|请致电|咨询)\s*([{CJK}]{{2,40}}?)(?:联系|联络|[(（,，:：;；。])")
@@ -84,14 +92,22 @@ ORG_MENTION = re.compile(
 )
 PLACE_ONLY = re.compile(rf"^[{CJK}]{{1,12}}(?:省|市|区|县|旗|盟|自治州|州)$")
 PLACE_PREFIX = re.compile(rf"^([{CJK}]{{1,12}}?(?:省|市|区|县|旗|盟|州))(?=人民政府|政府|政务|信息|党政)")
-GOVERNMENT_OFFICE = re.compile(rf"^([{CJK}]+?)(?:人民政府|政府)(?:办公室|办公厅|[{CJK}]*?领导小组办公室|[{CJK}]*?公开办公室)$")
+GOVERNMENT_OFFICE = re.compile(
+    rf"^([{CJK}]+?)(?:人民政府|政府)(?:办公室|办公厅|[{CJK}]*?领导小组办公室|[{CJK}]*?公开办公室)$"
+)
 GROUP_OFFICE = re.compile(rf"^([{CJK}]+?(?:省|市|区|县|旗|盟|州))[{CJK}]*?领导小组办公室$")
 BODY_OFFICE = re.compile(rf"^([{CJK}]+?(?:局|委员会|厅|部|委|署|中心|办事处))(?:[{CJK}]{{0,10}}?)办公室$")
 SHORT_GOVERNMENT = re.compile(r"(?<=[市区县旗盟州省])政府(?!办公|信息)|(?<=[市区县旗盟州省])政府(?=办公)")
 DISTRICT_HEAD = re.compile(rf"^((?:(?![市省])[{CJK}]){{1,6}}?区)")
 CITY_BEFORE = re.compile(rf"(?<![{CJK}])([{CJK}]{{2,4}}市)")
-SELF_REFERENCE = {"我局": ("局",), "本局": ("局",), "我委": ("委员会", "委"), "我厅": ("厅",),
-                  "我办": ("办公室", "办公厅", "办"), "我中心": ("中心",)}
+SELF_REFERENCE = {
+    "我局": ("局",),
+    "本局": ("局",),
+    "我委": ("委员会", "委"),
+    "我厅": ("厅",),
+    "我办": ("办公室", "办公厅", "办"),
+    "我中心": ("中心",),
+}
 
 
 # ---------------------------------------------------------------- title, year, date
@@ -242,7 +258,9 @@ def _publish_phrase(s: str) -> str | None:
         org = m.group(1)
         if org.startswith(("我", "本")) or len(org) < 2:
             continue
-        if PLACE_ONLY.match(org) or (_is_org(org) and re.match(rf"^[{CJK}]+?[市区县旗盟州省]", org) and not org.startswith("区")):
+        if PLACE_ONLY.match(org) or (
+            _is_org(org) and re.match(rf"^[{CJK}]+?[市区县旗盟州省]", org) and not org.startswith("区")
+        ):
             return org
     return None
 
@@ -292,8 +310,7 @@ def _with_city(name: str, s: str) -> str:
         city = city_of_district(district, s)
         return city + name if city else name
     cities = Counter(
-        c.group(1) for c in CITY_BEFORE.finditer(s)
-        if not c.group(1).startswith(("全", "本", "我", "各", "该", "市"))
+        c.group(1) for c in CITY_BEFORE.finditer(s) if not c.group(1).startswith(("全", "本", "我", "各", "该", "市"))
     )
     if cities:
         return cities.most_common(1)[0][0] + name

@@ -48,7 +48,6 @@ class _Heading:
     standalone: bool  # the heading is a whole line
 
 
-
 def _heading_title(text: str, form: SearchForm, pos: int) -> tuple[str, bool]:
     """The heading as written (search form) and whether it is a whole line of the original."""
     o = form.source[pos]
@@ -136,14 +135,14 @@ def find_sections(text: str, form: SearchForm, warnings: list[str]) -> list[Sect
     chain = _template_chain(cands)
     outline = _outline_chain(cands)
     template_numerals = {c.numeral for c in chain}
-    older = len(outline) >= 3 and (
-        len(outline) > 6 or any(c.numeral not in template_numerals for c in outline)
-    )
+    older = len(outline) >= 3 and (len(outline) > 6 or any(c.numeral not in template_numerals for c in outline))
     heads: list[tuple[str, str, int]]  # key, title, original start
     if older:
         warnings.append("older outline (pre-2019 format): sections keyed by the report's own numbering")
-        heads = [(NUMERALS[c.numeral - 1] if c.numeral <= 10 else str(c.numeral), c.title, form.source[c.pos])
-                 for c in outline]
+        heads = [
+            (NUMERALS[c.numeral - 1] if c.numeral <= 10 else str(c.numeral), c.title, form.source[c.pos])
+            for c in outline
+        ]
     else:
         heads = [(c.key or "", c.title, form.source[c.pos]) for c in chain]
         found = {k for k, _, _ in heads}

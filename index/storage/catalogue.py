@@ -253,9 +253,19 @@ class Catalogue:
     def _chunk_records(rows: Iterator[sqlite3.Row]) -> list[ChunkRecord]:
         return [
             ChunkRecord(
-                id=r[0], report_id=r[1], ordinal=r[2], section=r[3], section_title=r[4], start=r[5], end=r[6],
-                text=r[7], search_text=r[8], tokens=r[9].split(" ") if r[9] else [], source=r[10],
-                issuer=r[11], year=r[12],
+                id=r[0],
+                report_id=r[1],
+                ordinal=r[2],
+                section=r[3],
+                section_title=r[4],
+                start=r[5],
+                end=r[6],
+                text=r[7],
+                search_text=r[8],
+                tokens=r[9].split(" ") if r[9] else [],
+                source=r[10],
+                issuer=r[11],
+                year=r[12],
             )
             for r in rows
         ]

@@ -95,9 +95,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         return [v.tolist() for v in vectors]
 
     def embed_query(self, text: str) -> list[float]:
-        vector = self._model.encode(
-            self._query_prefix + text, normalize_embeddings=True, show_progress_bar=False
-        )
+        vector = self._model.encode(self._query_prefix + text, normalize_embeddings=True, show_progress_bar=False)
         values: list[float] = vector.tolist()
         return values
 

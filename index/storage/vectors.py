@@ -114,9 +114,7 @@ class VectorStore:
     def count(self) -> int:
         return int(self.collection.count())
 
-    def search(
-        self, query_vector: list[float], k: int, report_ids: list[str] | None = None
-    ) -> list[tuple[str, float]]:
+    def search(self, query_vector: list[float], k: int, report_ids: list[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the ``k`` nearest chunks, optionally within reports."""
         if self.count() == 0:
             return []
@@ -125,9 +123,7 @@ class VectorStore:
             if not report_ids:
                 return []
             where = {"report_id": {"$in": list(report_ids)}} if len(report_ids) > 1 else {"report_id": report_ids[0]}
-        result = self.collection.query(
-            query_embeddings=[query_vector], n_results=k, where=where, include=["distances"]
-        )
+        result = self.collection.query(query_embeddings=[query_vector], n_results=k, where=where, include=["distances"])
         ids = result["ids"][0]
         distances = result["distances"][0]
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances)]

@@ -102,7 +102,9 @@ def check_table_three(facts: Iterable[Fact]) -> list[str]:
             subtotal = cells.get((TABLE_THREE, group, column))
             values, complete = _sum_if_all(cells, TABLE_THREE, leaves, column)
             if subtotal is not None and values and complete and abs(sum(values) - subtotal) > TOLERANCE:
-                out.append(f"{TABLE_THREE} {group} {column}: {format_value(subtotal)} ≠ {_fmt(values)} = {format_value(sum(values))}")
+                out.append(
+                    f"{TABLE_THREE} {group} {column}: {format_value(subtotal)} ≠ {_fmt(values)} = {format_value(sum(values))}"
+                )
         total = cells.get((TABLE_THREE, T3_TOTAL, column))
         parts = _all(
             [

@@ -45,7 +45,9 @@ OTHER_FEE = re.compile(r"行政事业性收费|收费金额")
 # -- one clause of a passage
 CLAUSE_FEE_WORDS = re.compile(r"费|收取|收费")
 CLAUSE_AMOUNT = re.compile(r"(\d+(?:\.\d+)?\s*(?:万|亿)?元)")
-CLAUSE_NOT_CHARGED = re.compile(r"((?:未|没有|不|无)(?:收取|收|产生|涉及)?[^,;。]{0,12}(?:费用|收费|信息处理费)|免费[^,;。]{0,8})")
+CLAUSE_NOT_CHARGED = re.compile(
+    r"((?:未|没有|不|无)(?:收取|收|产生|涉及)?[^,;。]{0,12}(?:费用|收费|信息处理费)|免费[^,;。]{0,8})"
+)
 
 
 def fee_in_clause(clause: str) -> str | None:

@@ -41,7 +41,11 @@ def block(cells: list[Cell]) -> list[Cell]:
     out: list[Cell] = []
     seen_number = False
     for c in cells[start:]:
-        if c.kind == "text" and out and (SECTION_FIVE.match(c.folded) or (seen_number and len(c.folded) > PROSE_CELL_LENGTH)):
+        if (
+            c.kind == "text"
+            and out
+            and (SECTION_FIVE.match(c.folded) or (seen_number and len(c.folded) > PROSE_CELL_LENGTH))
+        ):
             break
         seen_number |= c.kind == "num"
         out.append(c)
@@ -49,7 +53,9 @@ def block(cells: list[Cell]) -> list[Cell]:
 
 
 def _sums_ok(values: list[float]) -> bool:
-    return all(abs(sum(values[g * GROUP : g * GROUP + PARTS]) - values[g * GROUP + PARTS]) < 1e-6 for g in range(len(T4_ROWS)))
+    return all(
+        abs(sum(values[g * GROUP : g * GROUP + PARTS]) - values[g * GROUP + PARTS]) < 1e-6 for g in range(len(T4_ROWS))
+    )
 
 
 def _regroup(run: list[Cell]) -> list[list[Cell]] | None:

@@ -210,7 +210,11 @@ def read_table_three(text: str, cells: list[Cell]) -> tuple[list[Fact], list[str
         labelled_failures = len(check_table_three(labelled_facts)) + len(bad)
         if failures == 0 or failures <= labelled_failures:
             log.debug("表三 read by template order (%s)", layout)
-            note = [] if failures == 0 else [f"{TABLE_THREE}: labels displaced; numbers assigned in template order ({layout})"]
+            note = (
+                []
+                if failures == 0
+                else [f"{TABLE_THREE}: labels displaced; numbers assigned in template order ({layout})"]
+            )
             return facts, note
     warnings = [
         f"{TABLE_THREE} {r.label}: {len(r.trimmed())} numbers, expected {len(T3_COLUMNS)}; row not read" for r in bad

@@ -99,4 +99,3 @@ def extend_over_pipe(text: str, end: int) -> int:
     if i < len(text) and text[i] in CELL_SEPARATORS:
         return i + 1
     return end
-

@@ -35,15 +35,15 @@ from index.text.fold import fold_dashes, fold_width
 
 # One pinyin syllable with at least one tone mark, in ASCII or full-width parentheses.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-PINYIN_GLOSS = re.compile(
-    rf"[(（]([a-zü{_TONED}]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}})[)）]"
-)
+PINYIN_GLOSS = re.compile(rf"[(（]([a-zü{_TONED}]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}})[)）]")
 DECORATIVE_RUN = re.compile(r"\|{3,}|[-=_*~·•]{6,}|[─━═]{3,}")
 PAGE_NUMBER_LINE = re.compile(
     r"(?m)^[ \t\u3000]*(?:[-－—–]\s*\d{1,3}\s*[-－—–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})[ \t\u3000]*$"
 )
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|表[一二三四五]|\d+[、.．](?!\d))")
+HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|表[一二三四五]|\d+[、.．](?!\d))"
+)
 HEADING_MAX_CHARS = 40
 
 
