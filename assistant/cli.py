@@ -15,7 +15,7 @@ import click
 from assistant.types import Answer
 from index.config import Settings
 from index.errors import DisclosureError
-from index.models import IngestResult, IngestStatus
+from index.models import DenseState, IngestResult, IngestStatus
 
 log = logging.getLogger("disclosure")
 
@@ -23,6 +23,11 @@ STATUS_LABELS = {
     IngestStatus.INDEXED: "已索引 ok",
     IngestStatus.REPLACED: "已替换 replaced",
     IngestStatus.UNCHANGED: "未变化 unchanged",
+}
+DENSE_LABELS = {
+    DenseState.PENDING: "向量待添加 vectors pending",
+    DenseState.READY: "向量就绪 vectors ready",
+    DenseState.FAILED: "向量失败 vectors failed",
 }
 
 
@@ -91,7 +96,8 @@ def _print_results(results: list[IngestResult]) -> int:
             click.echo(f"失败 FAILED  {r.source}: {r.error}")
             continue
         label = STATUS_LABELS[r.status]
-        click.echo(f"{label}  {r.source}  [{r.report_id}] {r.issuer or '?'} {r.year or '?'}  {r.chunks} chunks")
+        dense = f"  {DENSE_LABELS[r.dense]}" if r.dense and r.status != IngestStatus.UNCHANGED else ""
+        click.echo(f"{label}  {r.source}  [{r.report_id}] {r.issuer or '?'} {r.year or '?'}  {r.chunks} chunks{dense}")
         for w in r.warnings:
             click.echo(f"    警告 warning: {w}")
     click.echo(f"{len(results) - failed} ok, {failed} failed")
@@ -100,9 +106,15 @@ def _print_results(results: list[IngestResult]) -> int:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--no-embed",
+    is_flag=True,
+    help="Stop once the reports are answerable (keyword search, table facts); add vectors later with `embed`.",
+)
+@click.option("--retry-failed", is_flag=True, help="Try again files given up on after two interrupted runs.")
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
-    """Index report files and folders (recursive)."""
+def ingest(settings: Settings, paths: tuple[Path, ...], no_embed: bool, retry_failed: bool) -> None:
+    """Index report files and folders (recursive): answerable first, then vectors are added."""
     from index.ingest import Indexer
 
     missing = [str(p) for p in paths if not p.exists()]
@@ -110,9 +122,25 @@ def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
         raise DisclosureError(f"not found: {', '.join(missing)}")
     indexer = Indexer(settings)
     with progress_bar("ingest") as update:
-        results = indexer.ingest(list(paths), progress=update)
+        results = indexer.ingest(list(paths), progress=update, embed=not no_embed, retry_failed=retry_failed)
     if _print_results(results):
         sys.exit(1)
+
+
+@main.command()
+@click.pass_obj
+def embed(settings: Settings) -> None:
+    """Add the vectors of reports that are answerable but not embedded yet (resumes an interrupted ingest)."""
+    from index.ingest import Indexer
+
+    indexer = Indexer(settings)
+    with progress_bar("embed") as update:
+        run = indexer.embed(progress=update)
+    counts = indexer.store.catalogue.dense_counts()
+    click.echo(
+        f"{run.chunks} chunks of {run.reports} reports embedded ({run.computed} computed, the rest cached) "
+        f"in {run.seconds:.1f} s; vectors ready {counts['ready']}, pending {counts['pending']}, failed {counts['failed']}"
+    )
 
 
 @main.command()
@@ -120,20 +148,31 @@ def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
 @click.pass_obj
 def reports(settings: Settings, as_json: bool) -> None:
     """List indexed reports."""
+    from index.models import JobState
     from index.storage.store import Store
 
-    records = Store(settings).catalogue.reports()
+    store = Store(settings)
+    records = store.catalogue.reports()
+    failed = store.catalogue.jobs(JobState.FAILED)
     if as_json:
-        click.echo(json.dumps([r.to_json() for r in records], ensure_ascii=False, indent=2))
+        # reports (state "ready", with their dense state), then files that failed (state "failed", with the reason)
+        out = [r.to_json() for r in records] + [{**j.to_json(), "issuer": None, "year": None} for j in failed]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    if not records:
+    if not records and not failed:
         click.echo("no reports indexed yet: disclosure ingest PATH")
         return
     for r in records:
         warn = f"  ({len(r.warnings)} warnings)" if r.warnings else ""
+        dense = "" if r.dense == DenseState.READY else f"  [{DENSE_LABELS[r.dense]}]"
         click.echo(
-            f"{r.id}  {r.issuer or '?'}  {r.year or '?'}  {r.publish_date or '-'}  {r.chunk_count} chunks  {r.source}{warn}"
+            f"{r.id}  {r.issuer or '?'}  {r.year or '?'}  {r.publish_date or '-'}  {r.chunk_count} chunks  "
+            f"{r.source}{warn}{dense}"
         )
+    if failed:
+        click.echo(f"\n失败 failed ({len(failed)}):")
+        for j in failed:
+            click.echo(f"{j.id}  {j.source}  after {j.attempts} attempt(s): {j.error}")
 
 
 @main.command()
@@ -187,13 +226,19 @@ def reindex(settings: Settings) -> None:
 @main.command()
 @click.pass_obj
 def verify(settings: Settings) -> None:
-    """Check that catalogue, Chroma and BM25 agree."""
+    """Are readers consistent now (published BM25 = visible chunks, dense-ready vectors present)? What needs cleanup?
+
+    Exit 0 when readers are consistent (leftovers an interrupted writer left are listed under
+    needs_cleanup; the next writer removes them), 2 when they are not.
+    """
     from index.ingest import Indexer
 
     counts = Indexer(settings).verify()
-    click.echo(json.dumps(counts, indent=2))
-    if counts["chroma_missing"] or counts["chroma_extra"] or counts["bm25_documents"] != counts["catalogue_chunks"]:
-        raise DisclosureError("catalogue, Chroma and BM25 disagree: run `disclosure ingest` or `disclosure reindex`")
+    click.echo(json.dumps(counts, indent=2, ensure_ascii=False))
+    if not counts["consistent_for_readers"]:
+        raise DisclosureError(
+            "readers may see an inconsistent index: " + "; ".join(counts["problems"]) + " (any writer run repairs it)"
+        )
 
 
 def format_answer(answer: Answer) -> str:

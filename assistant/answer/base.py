@@ -9,6 +9,7 @@ from assistant.cite import ReportTexts
 from assistant.query import QueryAnalysis
 from assistant.types import Answer, Passage
 from index.storage.catalogue import Catalogue, ReportRecord
+from index.storage.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -18,11 +19,19 @@ class AnswerContext:
     reports: list[ReportRecord]
     catalogue: Catalogue
     texts: ReportTexts
+    #: the catalogue view ``reports`` come from: derived lookups are then built once per generation
+    snapshot: Snapshot | None = None
 
     @property
     def publish_dates(self) -> dict[str, str | None]:
         """Report id -> its publish date (ISO), as parsed or supplied."""
+        if self.snapshot is not None:
+            return self.snapshot.derived("publish_dates", _publish_dates)
         return {r.id: r.publish_date for r in self.reports}
+
+
+def _publish_dates(snapshot: Snapshot) -> dict[str, str | None]:
+    return {r.id: r.publish_date for r in snapshot.reports}
 
 
 class Answerer(Protocol):

@@ -25,6 +25,7 @@ from index.config import Settings
 from index.errors import DisclosureError
 from index.ingest import Indexer, IngestResult, IngestStatus, ProgressFn, copy_sample_reports
 from index.load import SUPPORTED_SUFFIXES
+from index.models import DenseState, JobState
 from index.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,13 @@ STATUS_LABELS = {
     IngestStatus.UNCHANGED: "未变化",
     IngestStatus.FAILED: "失败",
 }
-REPORT_HEADERS = ["ID", "发布机关", "年度", "发布日期", "分块数", "警告数", "文件名"]
+REPORT_HEADERS = ["ID", "发布机关", "年度", "发布日期", "分块数", "警告数", "文件名", "状态"]
+#: A report answers by keyword search and table facts once indexed; its vectors (semantic search) follow.
+DENSE_LABELS = {
+    DenseState.READY: "可检索（向量就绪）",
+    DenseState.PENDING: "可检索（向量待添加）",
+    DenseState.FAILED: "可检索（向量添加失败，可重建索引）",
+}
 WRONG_HEADERS = ["记录", "时间", "问题", "回答", "引用", "意见"]
 RECENT_HEADERS = ["记录", "时间", "问题", "未作答", "引用数", "已核对"]
 
@@ -298,11 +305,27 @@ def admin_login(ctx: AppContext, user: str, password: str) -> str:
 
 
 def reports_rows(ctx: AppContext, token: str | None) -> list[list[Any]]:
+    """Indexed reports with their state, then files that failed (with the reason)."""
     ctx.auth.require(token)
-    return [
-        [r.id, r.issuer or "?", r.year or "", r.publish_date or "", r.chunk_count, len(r.warnings), r.source]
-        for r in ctx.store.catalogue.reports()
+    catalogue = ctx.store.catalogue
+    rows: list[list[Any]] = [
+        [
+            r.id,
+            r.issuer or "?",
+            r.year or "",
+            r.publish_date or "",
+            r.chunk_count,
+            len(r.warnings),
+            r.source,
+            DENSE_LABELS[r.dense],
+        ]
+        for r in catalogue.reports()
     ]
+    rows.extend(
+        [j.id, "?", "", "", 0, 0, j.source, f"失败（{j.attempts} 次尝试）：{j.error or ''}"]
+        for j in catalogue.jobs(JobState.FAILED)
+    )
+    return rows
 
 
 def _result_line(r: IngestResult) -> str:

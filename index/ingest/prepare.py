@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,8 +53,18 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) -> Prepared | IngestResult:
-    """Read ``path`` (ingested as ``source_name``) into rows; ``force`` re-reads bytes already indexed."""
+#: on_start(sha256, stored copy): called once the file is stored, before it is parsed (may raise IngestError).
+OnStart = Callable[[str, Path], None]
+
+
+def prepare(
+    store: Store, path: Path, source_name: str, *, force: bool = False, on_start: OnStart | None = None
+) -> Prepared | IngestResult:
+    """Read ``path`` (ingested as ``source_name``) into rows; ``force`` re-reads bytes already indexed.
+
+    The stored copy is written before parsing, so a job interrupted while parsing can be retried
+    from it; ``on_start`` records that job.
+    """
     settings = store.settings
     if not path.exists():
         raise IngestError(source_name, "file not found")
@@ -65,7 +76,7 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
         )
     data = path.read_bytes()
     sha = sha256_of(data)
-    existing = None if force else store.catalogue.report_by_sha(sha)
+    existing = None if force else store.catalogue.report_by_sha(sha, include_pending=True)
     if existing is not None:
         return IngestResult(
             source_name,
@@ -76,6 +87,10 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
             existing.chunk_count,
             existing.warnings,
         )
+    suffix = Path(source_name).suffix.lower() or path.suffix.lower()
+    stored = store_copy(store, data, sha, suffix)
+    if on_start is not None:
+        on_start(sha, stored)
     loaded = load_file(path, max_bytes=settings.max_file_bytes, source_name=source_name)
     if not loaded.text.strip():
         raise IngestError(source_name, "no text could be extracted")
@@ -87,13 +102,6 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
     facts, fact_warnings = read_facts(loaded.text, form)
     warnings = list(dict.fromkeys([*loaded.warnings, *parsed.warnings, *fact_warnings]))
     report_id = sha[:16]
-    suffix = Path(source_name).suffix.lower() or path.suffix.lower()
-    stored = store.files_dir / f"{sha}{suffix}"
-    if not stored.exists():
-        store.files_dir.mkdir(parents=True, exist_ok=True)
-        tmp = stored.with_name(stored.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(stored)
     chunk_rows: list[ChunkRow] = [
         (
             f"{report_id}-{c.ordinal:04d}",
@@ -133,6 +141,17 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
         "text": loaded.text,
     }
     return Prepared(report_id, source_name, sha, stored, row, chunk_rows, facts, warnings, parsed.issuer, parsed.year)
+
+
+def store_copy(store: Store, data: bytes, sha: str, suffix: str) -> Path:
+    """The stored copy of a file (``files/<sha256><suffix>``), written atomically if absent."""
+    stored = store.files_dir / f"{sha}{suffix}"
+    if not stored.exists():
+        store.files_dir.mkdir(parents=True, exist_ok=True)
+        tmp = stored.with_name(stored.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(stored)
+    return stored
 
 
 def read_facts(text: str, form: SearchForm) -> tuple[list[Fact], list[str]]:
