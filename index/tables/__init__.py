@@ -112,6 +112,8 @@ def read_tables(text: str, form: SearchForm) -> TableReading:
             facts, warnings = merged, list(OrderedDict.fromkeys(unread))
         elif run_facts and (not facts or _score(run_facts) > _score(facts)):
             facts, warnings = run_facts, run_warnings
+        elif not facts:
+            warnings = list(OrderedDict.fromkeys(warnings + run_warnings))  # neither read it: say why both did not
         reading.facts.extend(facts)
         reading.warnings.extend(warnings)
     reading.facts, failures = mark_checks(reading.facts)

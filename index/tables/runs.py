@@ -195,7 +195,8 @@ def read_run(folded: str, start: int, stop: int) -> _Run | None:
                 cells.append(value)
         mode = "pipe"
     else:
-        tokens = body.split()
+        # a sign after a digit opens a new cell (an 增减 column): "396-5181" is "396" then "-5181"
+        tokens = re.sub(r"(?<=\d)(?=[-+]\d)", " ", body).split()
         mode = "lines" if "\n" in body else "joined"
         m = _UNIT_SUFFIX.search(tokens[-1]) if tokens else None
         if m:
