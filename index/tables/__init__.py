@@ -1,11 +1,14 @@
 """The template tables (表二/表三/表四) read into facts, checked, stored and rendered — the public entry points.
 
-``read_tables(text, form)`` cuts the original text into cells (:mod:`index.tables.tokens`),
-reads 表二 (:mod:`index.tables.two`), 表三 (:mod:`index.tables.three`) and 表四
-(:mod:`index.tables.four`) into :class:`Fact` s whose ``start``/``end`` quote the row
-verbatim, and adds the arithmetic warnings (:mod:`index.tables.checks`). It never raises on
-odd input: what cannot be read becomes a warning. 信息处理费 is prose, not a table: read it
-with :func:`read_fee_facts` (:mod:`index.ingest.prepare` stores both in the ``facts`` table).
+``read_tables(text, form)`` reads every table twice: over the text's cells
+(:mod:`index.tables.tokens`; 表二 :mod:`~index.tables.two`, 表三 :mod:`~index.tables.three`,
+表四 :mod:`~index.tables.four`) and over running text, label then numbers, cutting digits run
+together by the template's identities (:mod:`index.tables.runs`, :mod:`index.tables.segment`).
+Per table the better reading wins. Each :class:`Fact` quotes its row verbatim (``start``/``end``)
+and carries its arithmetic :class:`Check` (:mod:`index.tables.checks`): a ``failed`` cell is never
+an answer (:attr:`Fact.usable`). It never raises on odd input: what cannot be read becomes a
+warning. 信息处理费 is prose, not a table: read it with :func:`read_fee_facts`
+(:mod:`index.ingest.prepare` stores both in the ``facts`` table).
 """
 
 from __future__ import annotations
