@@ -273,7 +273,7 @@ def ask(settings: Settings, question: str, as_json: bool, issuer: str | None, ye
     from assistant.service import Assistant
 
     assistant = Assistant(settings)
-    if not assistant.store.catalogue.reports():
+    if not assistant.store.snapshot().reports:
         raise DisclosureError(f"no reports indexed in {settings.data_dir}: run `disclosure ingest PATH` first")
     if use_llm and assistant.chat_model is None:
         raise DisclosureError("--llm needs DISCLOSURE_LLM_BASE_URL (+ DISCLOSURE_LLM_MODEL) or DISCLOSURE_LLM_GGUF")

@@ -114,7 +114,7 @@ class Assistant:
             issuers = analysis.issuers or sorted(
                 {r.issuer or "" for rid in analysis.report_ids if (r := snapshot.report(rid)) is not None}
             )
-            by_issuer = snapshot.derived("reports_by_issuer", _reports_by_issuer)
+            by_issuer = snapshot.derived("reports_by_issuer", lambda: _reports_by_issuer(snapshot))
             years = [r.year for issuer in issuers for r in by_issuer.get(issuer, ()) if r.year]
             answer.answer = abstain_text(analysis, years, issuers)
             answer.citations = []

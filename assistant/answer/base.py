@@ -26,7 +26,8 @@ class AnswerContext:
     def publish_dates(self) -> dict[str, str | None]:
         """Report id -> its publish date (ISO), as parsed or supplied."""
         if self.snapshot is not None:
-            return self.snapshot.derived("publish_dates", _publish_dates)
+            snapshot = self.snapshot
+            return snapshot.derived("publish_dates", lambda: _publish_dates(snapshot))
         return {r.id: r.publish_date for r in self.reports}
 
 

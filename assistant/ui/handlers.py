@@ -116,7 +116,7 @@ def answer_question(
         raise DisclosureError("请输入问题。")
     if len(question) > 500:
         raise DisclosureError("问题太长（最多 500 字）。")
-    if not ctx.store.catalogue.reports():
+    if not ctx.store.snapshot().reports:
         raise DisclosureError(
             "目前没有可用的报告：可能正在重建索引，请稍后再试；新系统请管理员在「报告管理」中上传报告。"
         )
@@ -212,7 +212,7 @@ def chat_stream(
 
 def filter_choices(ctx: AppContext) -> tuple[list[str], list[str]]:
     """Issuer and year choices for the chat filters, from the catalogue."""
-    reports = ctx.store.catalogue.reports()
+    reports = ctx.store.snapshot().reports
     issuers = sorted({r.issuer for r in reports if r.issuer})
     years = sorted({str(r.year) for r in reports if r.year}, reverse=True)
     return [ALL, *issuers], [ALL, *years]

@@ -299,6 +299,9 @@ class Catalogue:
     def read(self) -> Iterator[sqlite3.Connection]:
         """A read transaction: every query inside sees one consistent state of the file."""
         conn = self.conn
+        if conn.in_transaction:  # already inside one (e.g. a writer's): that one is consistent too
+            yield conn
+            return
         conn.execute("BEGIN")
         try:
             yield conn

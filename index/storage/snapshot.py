@@ -8,8 +8,8 @@ searched, and indexes derived from the report list (built once per generation on
 >>> snap = Store(doctest_settings).snapshot()
 >>> [r.issuer for r in snap.reports]
 ['常州市机关事务管理局']
->>> by_year = snap.derived("by_year", lambda s: {r.year: r.id for r in s.reports})
->>> snap.derived("by_year", lambda s: {}) is by_year   # built once, then shared
+>>> by_year = snap.derived("by_year", lambda: {r.year: r.id for r in snap.reports})
+>>> snap.derived("by_year", lambda: {}) is by_year   # built once, then shared
 True
 
 A new snapshot is made only when a writer (in this or another process) changes the catalogue's
@@ -55,7 +55,7 @@ class Snapshot:
         cls, versions: Versions, reports: list[ReportRecord], lexical: LexicalIndex, dense_ready: frozenset[str]
     ) -> Snapshot:
         by_id = {r.id: r for r in reports}
-        return cls(versions, tuple(reports), by_id, lexical, dense_ready & by_id.keys())
+        return cls(versions, tuple(reports), by_id, lexical, frozenset(dense_ready & by_id.keys()))
 
     @property
     def generation(self) -> int:
@@ -67,17 +67,19 @@ class Snapshot:
     def __len__(self) -> int:
         return len(self.reports)
 
-    def derived(self, name: str, builder: Callable[[Snapshot], T]) -> T:
-        """The index ``name``, built by ``builder(self)`` on first use and cached for this generation.
+    def derived(self, name: str, builder: Callable[[], T]) -> T:
+        """The index ``name``, built by ``builder()`` on first use and cached for this generation.
 
-        ``builder`` must depend only on the report list (it is shared with dense-only refreshes).
+        ``builder`` reads this snapshot (it closes over it) and must depend only on its report list
+        and on catalogue rows that change only with the generation: the cache is shared with
+        dense-only refreshes of the same generation.
         """
         cache = self._derived
         if name in cache.values:
             return cache.values[name]  # type: ignore[no-any-return]
         with cache.lock:
             if name not in cache.values:
-                cache.values[name] = builder(self)
+                cache.values[name] = builder()
             return cache.values[name]  # type: ignore[no-any-return]
 
     def with_dense(self, versions: Versions, dense_ready: frozenset[str]) -> Snapshot:

@@ -162,7 +162,7 @@ class Store:
         self._maybe_reopen(snapshot)
         for attempt in range(2):
             vectors = self.vectors
-            safe = allowed if vectors.shared else allowed & vectors.known
+            safe = vectors.searchable(allowed)
             try:
                 if scope is not None:
                     ids = sorted(r for r in scope if r in safe)

@@ -119,6 +119,19 @@ class VectorStore:
         self.known: frozenset[str] = frozenset(known)
         self.opened_at = time.monotonic()
         self.collection = self._collection()
+        self._searchable: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
+
+    def searchable(self, allowed: frozenset[str]) -> frozenset[str]:
+        """The reports of ``allowed`` (a snapshot's dense-ready set) this client can search (cached per set)."""
+        if self.shared:
+            return allowed
+        cached = self._searchable
+        if cached is not None and cached[0] is allowed and cached[1] is self.known:
+            return cached[2]
+        known = self.known
+        safe = allowed if allowed <= known else allowed & known
+        self._searchable = (allowed, known, safe)
+        return safe
 
     def _collection(self) -> Any:
         return self.client.get_or_create_collection(COLLECTION, embedding_function=None, metadata=COLLECTION_METADATA)
