@@ -286,6 +286,7 @@ def evaluate(
             for row in report.rows:
                 clean = {k: v for k, v in row.items() if not k.startswith("_")}
                 clean["correct"] = row.get("_correct")
+                clean["strict"] = row.get("_strict")  # None for kinds strict value accuracy does not cover
                 fh.write(json.dumps(clean, ensure_ascii=False) + "\n")
     if as_json:
         click.echo(json.dumps(report.metrics, ensure_ascii=False, indent=2))

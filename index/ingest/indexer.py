@@ -22,8 +22,8 @@ from pathlib import Path
 
 from index.config import Settings
 from index.errors import DisclosureError, IngestError
-from index.ingest import recovery
 from index.ingest.prepare import Prepared, prepare
+from index.ingest.recovery import purge, rebuild_lexical, recover, vector_metadata
 from index.load.paths import collect_files
 from index.models import IngestResult, IngestStatus, ReportState
 from index.storage.catalogue import ReportRecord
@@ -91,7 +91,7 @@ class Indexer:
                     progress(i, len(items), name)
                 results.append(self._ingest_one(path, source_name=name, follow_symlinks=follow_symlinks))
             if any(r.status in _CHANGED for r in results):
-                recovery.rebuild_lexical(self.store)
+                rebuild_lexical(self.store)
             if progress:
                 progress(len(items), len(items), "done")
             return results
@@ -104,8 +104,8 @@ class Indexer:
             with self.store.catalogue.transaction() as conn:
                 conn.execute("UPDATE reports SET state = ? WHERE id = ?", (ReportState.DELETING, report.id))
                 self.store.catalogue.bump_generation(conn)
-            recovery.purge(self.store, report.id)
-            recovery.rebuild_lexical(self.store)
+            purge(self.store, report.id)
+            rebuild_lexical(self.store)
             stored = Path(report.stored_path)
             if (
                 stored.exists()
@@ -144,7 +144,7 @@ class Indexer:
             with catalogue.transaction() as conn:
                 catalogue.set_meta(conn, "embedding_model", self.store.model_name)
                 catalogue.bump_generation(conn)
-            recovery.rebuild_lexical(self.store)
+            rebuild_lexical(self.store)
             if progress:
                 progress(len(reports), len(reports), "done")
             return results
@@ -170,7 +170,7 @@ class Indexer:
 
     # -- internals ------------------------------------------------------------------------
     def _recover(self) -> None:
-        recovery.recover(self.store, lambda path, source: self._ingest_one(path, source_name=source))
+        recover(self.store, lambda path, source: self._ingest_one(path, source_name=source))
 
     def _resolve(self, report_id: str) -> ReportRecord:
         matches = self.store.catalogue.find_reports(report_id) if report_id else []
@@ -252,7 +252,7 @@ class Indexer:
             conn.execute("UPDATE reports SET state = ? WHERE id = ?", (ReportState.READY, p.report_id))
             catalogue.bump_generation(conn)
         for old in replaced:
-            recovery.purge(self.store, old.id)
+            purge(self.store, old.id)
         log.info("indexed %s as %s (%d chunks)", p.source, p.report_id, len(ids))
         return IngestResult(
             p.source,
@@ -276,7 +276,5 @@ class Indexer:
 
     def _add_vectors(self, p: Prepared) -> None:
         """Upsert the chunk vectors (cached by text, so a re-run after a crash re-embeds nothing)."""
-        metadatas = [
-            recovery.vector_metadata(p.report_id, r[3], r[5], r[6], p.source, p.issuer, p.year) for r in p.chunk_rows
-        ]
+        metadatas = [vector_metadata(p.report_id, r[3], r[5], r[6], p.source, p.issuer, p.year) for r in p.chunk_rows]
         self.store.vectors.add([r[0] for r in p.chunk_rows], [r[8] for r in p.chunk_rows], metadatas)

@@ -5,7 +5,7 @@ reads 表二 (:mod:`index.tables.two`), 表三 (:mod:`index.tables.three`) and �
 (:mod:`index.tables.four`) into :class:`Fact` s whose ``start``/``end`` quote the row
 verbatim, and adds the arithmetic warnings (:mod:`index.tables.checks`). It never raises on
 odd input: what cannot be read becomes a warning. 信息处理费 is prose, not a table: read it
-with :func:`read_fee_facts` (the ingest pipeline stores both in the ``facts`` table).
+with :func:`read_fee_facts` (:mod:`index.ingest.prepare` stores both in the ``facts`` table).
 """
 
 from __future__ import annotations
