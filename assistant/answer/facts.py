@@ -70,9 +70,11 @@ class _Value:
 
 
 def _index(facts: Iterable[Fact]) -> dict[tuple[str, str, str], Fact]:
+    """Cells by (table, row, column); a cell an arithmetic identity rejects is left out (never an answer)."""
     out: dict[tuple[str, str, str], Fact] = {}
     for f in facts:
-        out.setdefault((f.table, f.row, f.column), f)
+        if f.usable:
+            out.setdefault((f.table, f.row, f.column), f)
     return out
 
 
