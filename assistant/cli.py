@@ -100,17 +100,23 @@ def _print_results(results: list[IngestResult]) -> int:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read what symbolic links point to (regular files only); by default links are refused.",
+)
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
-    """Index report files and folders (recursive)."""
+def ingest(settings: Settings, paths: tuple[Path, ...], follow_symlinks: bool) -> None:
+    """Index report files and folders (recursive). Limits: see DISCLOSURE_MAX_* in the README."""
     from index.ingest import Indexer
 
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise DisclosureError(f"not found: {', '.join(missing)}")
+    settings.limits  # noqa: B018 - a bad limit setting fails here, before anything is read
     indexer = Indexer(settings)
     with progress_bar("ingest") as update:
-        results = indexer.ingest(list(paths), progress=update)
+        results = indexer.ingest(list(paths), progress=update, follow_symlinks=follow_symlinks)
     if _print_results(results):
         sys.exit(1)
 
