@@ -112,17 +112,34 @@ def _print_results(results: list[IngestResult]) -> int:
     help="Stop once the reports are answerable (keyword search, table facts); add vectors later with `embed`.",
 )
 @click.option("--retry-failed", is_flag=True, help="Try again files given up on after two interrupted runs.")
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read what symbolic links point to (regular files only); by default links are refused.",
+)
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...], no_embed: bool, retry_failed: bool) -> None:
-    """Index report files and folders (recursive): answerable first, then vectors are added."""
+def ingest(
+    settings: Settings, paths: tuple[Path, ...], no_embed: bool, retry_failed: bool, follow_symlinks: bool
+) -> None:
+    """Index report files and folders (recursive): answerable first, then vectors are added.
+
+    Limits: see DISCLOSURE_MAX_* in the README.
+    """
     from index.ingest import Indexer
 
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise DisclosureError(f"not found: {', '.join(missing)}")
+    settings.limits  # noqa: B018 - a bad limit setting fails here, before anything is read
     indexer = Indexer(settings)
     with progress_bar("ingest") as update:
-        results = indexer.ingest(list(paths), progress=update, embed=not no_embed, retry_failed=retry_failed)
+        results = indexer.ingest(
+            list(paths),
+            progress=update,
+            embed=not no_embed,
+            retry_failed=retry_failed,
+            follow_symlinks=follow_symlinks,
+        )
     if _print_results(results):
         sys.exit(1)
 

@@ -39,6 +39,7 @@ from index.ingest.dense import DenseRun, embed_pending
 from index.ingest.prepare import Prepared, prepare
 from index.ingest.publish import Published, publish, remove_unused_copy
 from index.ingest.recovery import mark_clean, recover
+from index.load.paths import collect_files
 from index.models import DenseState, IngestResult, IngestStatus, JobState, ReportState
 from index.storage.catalogue import JobRecord, ReportRecord
 from index.storage.lexical import IDS_FILE
@@ -53,21 +54,13 @@ ProgressFn = Callable[[float, float, str], None]
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the files inside folders (recursive, hidden ones skipped), sorted."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
-        else:
-            out.append(path)
-    return out
+def expand_paths(paths: Iterable[Path], *, follow_symlinks: bool = False) -> list[Path]:
+    """Files as given, and every entry inside folders (recursive, hidden ones skipped), sorted.
+
+    Links, pipes and devices are listed too, so each gets a line saying why it was not read
+    (:func:`index.load.paths.collect_files`); linked folders are entered only with ``follow_symlinks``.
+    """
+    return collect_files(paths, follow_symlinks=follow_symlinks)
 
 
 def copy_sample_reports(target: Path) -> list[Path]:
@@ -99,15 +92,22 @@ class Indexer:
         *,
         embed: bool = True,
         retry_failed: bool = False,
+        follow_symlinks: bool = False,
     ) -> list[IngestResult]:
         """Index files and folders; a failed file never affects what is already indexed.
 
         ``embed=False`` stops after the first phase (answerable, vectors pending: a later writer
         run, e.g. :meth:`embed`, adds them). ``retry_failed`` tries files given up on before.
+        Symbolic links (given or inside folders) are refused unless ``follow_symlinks``; even then
+        only regular files are read.
         """
-        files = expand_paths(paths)
+        files = expand_paths(paths, follow_symlinks=follow_symlinks)
         return self.ingest_bytes(
-            [(path.name, path) for path in files], progress, embed=embed, retry_failed=retry_failed
+            [(path.name, path) for path in files],
+            progress,
+            embed=embed,
+            retry_failed=retry_failed,
+            follow_symlinks=follow_symlinks,
         )
 
     def ingest_bytes(
@@ -117,6 +117,7 @@ class Indexer:
         *,
         embed: bool = True,
         retry_failed: bool = False,
+        follow_symlinks: bool = False,
     ) -> list[IngestResult]:
         """Index uploaded files: (name as uploaded, temporary path) pairs."""
         with self._writing():
@@ -125,7 +126,7 @@ class Indexer:
             for i, (name, path) in enumerate(items):
                 if progress:
                     progress(i, len(items), name)
-                results.append(self._stage_one(path, name, retry_failed=retry_failed))
+                results.append(self._stage_one(path, name, retry_failed=retry_failed, follow_symlinks=follow_symlinks))
             self.timings["read"] = time.perf_counter() - t0
             if progress:
                 progress(len(items), len(items), "发布 publishing")
@@ -336,7 +337,13 @@ class Indexer:
         return matches[0]
 
     def _stage_one(
-        self, path: Path, source_name: str, *, retry: bool = False, retry_failed: bool = False
+        self,
+        path: Path,
+        source_name: str,
+        *,
+        retry: bool = False,
+        retry_failed: bool = False,
+        follow_symlinks: bool = False,
     ) -> IngestResult:
         """First phase for one file: its rows committed as ``pending`` (published with the batch)."""
         catalogue = self.store.catalogue
@@ -353,7 +360,7 @@ class Indexer:
             crash_point("job-started")
 
         try:
-            prepared = prepare(self.store, path, source_name, on_start=on_start)
+            prepared = prepare(self.store, path, source_name, follow_symlinks=follow_symlinks, on_start=on_start)
             if isinstance(prepared, IngestResult):
                 return prepared
             self._stage(prepared)
