@@ -18,6 +18,8 @@ from pathlib import Path
 
 from index.chunk import chunk_report
 from index.errors import IngestError
+from index.identity.metadata import effective_metadata
+from index.identity.store import AdminMetadata, NameRow, load_admin, name_rows
 from index.load import load_file
 from index.models import IngestResult, IngestStatus, ReportState
 from index.parse import parse_report
@@ -46,14 +48,22 @@ class Prepared:
     warnings: list[str]
     issuer: str | None
     year: int | None
+    names: list[NameRow]  # report_names rows (index.identity)
+    admin: AdminMetadata  # what an admin supplied (kept in admin_metadata)
 
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) -> Prepared | IngestResult:
-    """Read ``path`` (ingested as ``source_name``) into rows; ``force`` re-reads bytes already indexed."""
+def prepare(
+    store: Store, path: Path, source_name: str, *, force: bool = False, admin: AdminMetadata | None = None
+) -> Prepared | IngestResult:
+    """Read ``path`` (ingested as ``source_name``) into rows; ``force`` re-reads bytes already indexed.
+
+    Issuer, year and publish date are an admin's where one was supplied (``admin``, merged over what
+    was supplied for the same bytes before), else the parsed ones.
+    """
     settings = store.settings
     if not path.exists():
         raise IngestError(source_name, "file not found")
@@ -85,8 +95,10 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
     if not chunks:
         raise IngestError(source_name, "no indexable text after cleaning")
     facts, fact_warnings = read_facts(loaded.text, form)
-    warnings = list(dict.fromkeys([*loaded.warnings, *parsed.warnings, *fact_warnings]))
     report_id = sha[:16]
+    supplied = load_admin(store.catalogue.conn, report_id).merged(admin or AdminMetadata())
+    meta = effective_metadata(parsed.issuer, parsed.year, parsed.publish_date, supplied)
+    warnings = meta.filter_warnings(list(dict.fromkeys([*loaded.warnings, *parsed.warnings, *fact_warnings])))
     suffix = Path(source_name).suffix.lower() or path.suffix.lower()
     stored = store.files_dir / f"{sha}{suffix}"
     if not stored.exists():
@@ -115,9 +127,7 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
         "sha256": sha,
         "format": loaded.format,
         "stored_path": str(stored),
-        "issuer": parsed.issuer,
-        "year": parsed.year,
-        "publish_date": parsed.publish_date,
+        **meta.columns(),
         "title": parsed.title,
         "parser": loaded.parser,
         "encoding": loaded.encoding,
@@ -132,7 +142,10 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
         "state": ReportState.PENDING,
         "text": loaded.text,
     }
-    return Prepared(report_id, source_name, sha, stored, row, chunk_rows, facts, warnings, parsed.issuer, parsed.year)
+    names = name_rows(meta.issuer, form.text)
+    return Prepared(
+        report_id, source_name, sha, stored, row, chunk_rows, facts, warnings, meta.issuer, meta.year, names, supplied
+    )
 
 
 def read_facts(text: str, form: SearchForm) -> tuple[list[Fact], list[str]]:
