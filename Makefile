@@ -5,7 +5,10 @@ PIP := $(VENV)/bin/pip
 # constraints.txt pins the CPU build of torch, so a CPU machine never pulls the multi-GB CUDA wheel.
 INSTALL := $(PIP) install -c constraints.txt
 
-.PHONY: setup setup-test browser app test test-fast
+.PHONY: setup setup-test browser app lint test test-fast
+
+# Python code the gates check (bench/ is a script, checked by ruff too).
+CODE := index assistant tests bench app.py conftest.py
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -29,8 +32,14 @@ browser:
 app: setup
 	$(PY) app.py
 
-test: setup-test browser
+# Gates that fail CI before any test runs: lint, formatting, types (settings in pyproject.toml).
+lint: setup-test
+	$(PY) -m ruff check $(CODE)
+	$(PY) -m ruff format --check $(CODE)
+	$(PY) -m mypy
+
+test: lint browser
 	$(PY) -m pytest
 
-test-fast: setup-test
+test-fast: lint
 	$(PY) -m pytest -m "not slow"

@@ -19,6 +19,10 @@ replicas share every chunk that names neither the issuer nor a shifted year with
 the same source: the table shows how many chunk embeddings were computed and how many came from the
 cache, and a separate "cold" embedder rate (fresh texts, no cache) lets a reader extrapolate to a
 corpus of distinct reports.
+
+One file of about 700 lines on purpose: it is a standalone script (run as ``python bench/bench.py``,
+re-invoking itself per size), not part of the packages, so corpus replication, the child process
+and the report writer stay together.
 """
 
 from __future__ import annotations

@@ -149,7 +149,7 @@ def test_eval_on_a_small_qa_file(built_index: Settings, tmp_path: Path) -> None:
         {
             "id": "b",
             "file": "s2022.txt",
-            "question": "示例区2022年的政府信息公开申请收到多少件？",
+            "question": "示例区2022年新收了多少件政府信息公开申请？",
             "answer": "12件",
             "evidence": "全年新收政府信息公开申请12件",
             "kind": "count",
@@ -167,10 +167,16 @@ def test_eval_on_a_small_qa_file(built_index: Settings, tmp_path: Path) -> None:
     report = run_eval(built_index, reports, qa)
     m = report.metrics
     assert m["questions"] == 3
-    assert m["accuracy_by_kind"]["contact"]["accuracy"] == 1.0
-    assert m["invalid_citations"] == 0
-    assert 0.0 <= m["retrieval_hit_at_5"] <= 1.0
+    rows = {r["id"]: r for r in report.rows}
     assert [r["id"] for r in report.rows] == ["a", "b", "c"]
+    assert "0510-12345678" in rows["a"]["answer"] and rows["a"]["_correct"] and rows["a"]["_citation_hit"]
+    assert "12件" in rows["b"]["answer"] and rows["b"]["_correct"] and rows["b"]["_citation_hit"]
+    assert rows["c"]["abstained"] and rows["c"]["_correct"] and rows["c"]["citations"] == []
+    # the scores follow from those rows
+    by_kind = {k: (v["n"], v["accuracy"]) for k, v in m["accuracy_by_kind"].items()}
+    assert by_kind == dict.fromkeys(("contact", "count", "unanswerable"), (1, 1.0))
+    assert (m["citation_hit_rate"], m["citation_hit_answered"], m["invalid_citations"]) == (1.0, 2, 0)
+    assert (m["retrieval_hit_at_1"], m["retrieval_hit_at_5"]) == (1.0, 1.0)
 
 
 def test_change_across_years_cites_each_report(assistant: Assistant) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from index.chunk import chunk_report
 from index.errors import IngestError
+from index.load import load_file
 from index.models import Chunk, ParsedReport
 from index.parse import city_of_district, gazetteer, parse_report
 from index.text.searchform import build_search_form
@@ -243,52 +244,41 @@ def _shared_reports() -> list[tuple[str, Path]]:
     return files
 
 
+# Reports that name their body only as 我办 / 我局 and in the page URL: no issuer is read from the text.
+KNOWN_NAMELESS = {"005.txt": (None, 2022), "053.txt": (None, 2024)}
+
+
 @pytest.mark.skipif(not (SHARED / "eval" / "corpus_sources.jsonl").exists(), reason="shared corpus absent")
 def test_corpus_issuer_and_year_match_gold() -> None:
+    """Every shared report parses to the issuer and year of corpus_sources.jsonl, but the two nameless ones."""
     gold = {}
     for line in (SHARED / "eval" / "corpus_sources.jsonl").read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
             gold[row["file"]] = row
-    rows = []
+    got = {}
     for name, path in _shared_reports():
         if name not in gold:
             continue
         text = path.read_text(encoding="utf-8")
         parsed, chunks = _parse(text)
         _check_invariants(text, parsed, chunks)
-        rows.append((name, parsed.issuer, gold[name]["issuer"], parsed.year, gold[name]["year"]))
-    misses = [r for r in rows if r[1] != r[2] or r[3] != r[4]]
-    for name, issuer, want_issuer, year, want_year in misses:
-        print(f"MISMATCH {name}: issuer {issuer!r} (gold {want_issuer!r}), year {year} (gold {want_year})")
-    assert len(rows) >= 20
-    assert (len(rows) - len(misses)) / len(rows) >= 0.9
+        got[name] = (parsed.issuer, parsed.year)
+    assert len(got) >= 20
+    expected = {name: KNOWN_NAMELESS.get(name, (gold[name]["issuer"], gold[name]["year"])) for name in got}
+    assert got == expected
 
 
-def _load_file():  # the loader is written concurrently; skip until it exists
-    try:
-        from index.load import load_file
-    except ImportError:
-        return None
-    return load_file
-
-
-@pytest.mark.skipif(not (SHARED / "corpus").exists() or _load_file() is None, reason="shared corpus or loader absent")
+@pytest.mark.skipif(not (SHARED / "corpus").exists(), reason="shared corpus absent")
 def test_pdf_and_docx_through_the_loader() -> None:
-    load_file = _load_file()
-    assert load_file is not None
-    pdf = SHARED / "corpus" / "huaian-2024.pdf"
-    if pdf.exists():
-        loaded = load_file(pdf, max_bytes=50_000_000)
-        parsed, chunks = _parse(loaded.text)
-        assert (parsed.issuer, parsed.year) == ("淮安市人民政府", 2024)
-        assert [s.key for s in parsed.sections] == ["preamble", "一", "二", "三", "四", "五", "六"]
-        _check_invariants(loaded.text, parsed, chunks)
-    docx = SHARED / "corpus" / "template-2021.docx"
-    if docx.exists():
-        loaded = load_file(docx, max_bytes=50_000_000)
-        parsed, chunks = _parse(loaded.text)
-        assert parsed.issuer is None and "no issuer found" in parsed.warnings
-        assert parsed.year is None
-        assert [s.key for s in parsed.sections][-6:] == ["一", "二", "三", "四", "五", "六"]
-        _check_invariants(loaded.text, parsed, chunks)
+    loaded = load_file(SHARED / "corpus" / "huaian-2024.pdf", max_bytes=50_000_000)
+    parsed, chunks = _parse(loaded.text)
+    assert (parsed.issuer, parsed.year) == ("淮安市人民政府", 2024)
+    assert [s.key for s in parsed.sections] == ["preamble", "一", "二", "三", "四", "五", "六"]
+    _check_invariants(loaded.text, parsed, chunks)
+    loaded = load_file(SHARED / "corpus" / "template-2021.docx", max_bytes=50_000_000)
+    parsed, chunks = _parse(loaded.text)
+    assert parsed.issuer is None and "no issuer found" in parsed.warnings
+    assert parsed.year is None
+    assert [s.key for s in parsed.sections][-6:] == ["一", "二", "三", "四", "五", "六"]
+    _check_invariants(loaded.text, parsed, chunks)

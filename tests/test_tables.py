@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import docx
 import pytest
 
 from assistant.answer.cells import match_cell
 from assistant.answer.facts import ReportRef, answer_across_reports, answer_from_facts
+from index.load import load_file
 from index.tables import (
     FACTS_SCHEMA,
     Fact,
@@ -153,13 +155,9 @@ def _assert_huaian(text: str) -> list[str]:
     return reading.warnings
 
 
-def _loader():
-    return pytest.importorskip("index.load")
-
-
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
 def test_huaian_pdf_through_the_loader_reads_exactly() -> None:
-    text = _loader().load_file(CORPUS / "huaian-2024.pdf", max_bytes=MAX_BYTES).text
+    text = load_file(CORPUS / "huaian-2024.pdf", max_bytes=MAX_BYTES).text
     assert _assert_huaian(text) == []
     facts = _read(text).facts
     quote = {f.row: text[f.start : f.end] for f in facts}
@@ -347,7 +345,6 @@ def _html_table(rows: list[list[str]]) -> str:
 
 
 def test_html_tables_through_the_loader(tmp_path: Path) -> None:
-    load = _loader()
     t3 = _t3_values(T3_ROWS_2021, seed=7)
     t2 = [line.split(" | ") for line in T2_LINES]
     t3_rows = [
@@ -380,7 +377,7 @@ def test_html_tables_through_the_loader(tmp_path: Path) -> None:
         f"<html><head><meta charset='utf-8'><title>年报</title></head><body><article>{body}</article></body></html>",
         encoding="utf-8",
     )
-    text = load.load_file(path, max_bytes=MAX_BYTES).text
+    text = load_file(path, max_bytes=MAX_BYTES).text
     reading = _read(text)
     assert reading.warnings == []
     _assert_synthetic(reading.facts, t3, T3_ROWS_2021)
@@ -388,8 +385,6 @@ def test_html_tables_through_the_loader(tmp_path: Path) -> None:
 
 
 def test_docx_2019_format_through_the_loader(tmp_path: Path) -> None:
-    load = _loader()
-    docx = pytest.importorskip("docx")
     rows = T3_ROWS_2019
     t3 = _t3_values(rows, seed=2)
     doc = docx.Document()
@@ -420,7 +415,7 @@ def test_docx_2019_format_through_the_loader(tmp_path: Path) -> None:
     doc.add_paragraph("五、存在的主要问题及改进情况")
     path = tmp_path / "report.docx"
     doc.save(str(path))
-    text = load.load_file(path, max_bytes=MAX_BYTES).text
+    text = load_file(path, max_bytes=MAX_BYTES).text
     reading = _read(text)
     cells = _cells(reading.facts)
     assert cells[(TABLE_TWO, T2_NORMATIVE, T2_NEW_MADE)] == 6
@@ -436,7 +431,7 @@ def test_docx_2019_format_through_the_loader(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
 def test_template_docx_parses_to_no_facts() -> None:
-    text = _loader().load_file(CORPUS / "template-2021.docx", max_bytes=MAX_BYTES).text
+    text = load_file(CORPUS / "template-2021.docx", max_bytes=MAX_BYTES).text
     reading = _read(text)
     assert reading.facts == [] and reading.warnings == []
     assert read_fee_facts(text, build_search_form(text)) == []

@@ -12,6 +12,9 @@ Decisions: which cells a question asks for is :func:`assistant.answer.cells.matc
 multi-part question is answered only when every part is in the facts. A citation quotes the
 fact's row span verbatim and is dropped (with the answer) if the text does not carry the value
 there.
+
+Longer than most modules (about 370 lines) on purpose: the single-report and the across-reports
+answers share value resolution, evidence spans and citation numbering, and read best side by side.
 """
 
 from __future__ import annotations
@@ -67,9 +70,11 @@ class _Value:
 
 
 def _index(facts: Iterable[Fact]) -> dict[tuple[str, str, str], Fact]:
+    """Cells by (table, row, column); a cell an arithmetic identity rejects is left out (never an answer)."""
     out: dict[tuple[str, str, str], Fact] = {}
     for f in facts:
-        out.setdefault((f.table, f.row, f.column), f)
+        if f.usable:
+            out.setdefault((f.table, f.row, f.column), f)
     return out
 
 

@@ -1,7 +1,9 @@
 """``disclosure eval``: index a folder of reports, ask every question of a QA file, score it.
 
-Metrics (DESIGN.md): answer accuracy by kind and overall, citation hit rate, abstention
-accuracy on unanswerable questions, invalid citations, retrieval hit@1/hit@5, latency.
+Metrics (DESIGN.md): answer accuracy by kind and overall, strict value accuracy (contact, count,
+date and fee questions: correct and no number beyond the gold answer's and the question's) by
+kind and overall, citation hit rate, abstention accuracy on unanswerable questions, invalid
+citations, retrieval hit@1/hit@5, latency.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluate.scoring import answer_correct, quotes_overlap
+from assistant.evaluate.scoring import STRICT_KINDS, answer_correct, quotes_overlap, strict_correct
 from assistant.service import Assistant
 from index.config import Settings
 from index.errors import DisclosureError
@@ -113,6 +115,7 @@ def score(
     qa: list[dict[str, Any]], rows: list[dict[str, Any]], assistant: Assistant, by_source: dict[str, Any]
 ) -> dict[str, Any]:
     by_kind: dict[str, list[bool]] = defaultdict(list)
+    strict_by_kind: dict[str, list[bool]] = defaultdict(list)
     cite_hits: list[bool] = []
     hit1: list[bool] = []
     hit5: list[bool] = []
@@ -141,6 +144,10 @@ def score(
         ok = (not row["abstained"]) and answer_correct(row["answer"], item["answer"])
         row["_correct"] = ok
         by_kind[item["kind"]].append(ok)
+        if item["kind"] in STRICT_KINDS:
+            strict = ok and strict_correct(row["answer"], item["answer"], item["question"])
+            row["_strict"] = strict
+            strict_by_kind[item["kind"]].append(strict)
         evidence = item["evidence"]
         if not row["abstained"]:
             hit = any(c["source"] == item["file"] and quotes_overlap(c["quote"], evidence) for c in row["citations"])
@@ -160,7 +167,16 @@ def score(
         "questions": len(rows),
         "accuracy_overall": rate(everything),
         "accuracy_answerable": rate(answerable),
-        "accuracy_by_kind": {k: {"n": len(v), "accuracy": rate(v)} for k, v in sorted(by_kind.items())},
+        "accuracy_by_kind": {
+            k: {
+                "n": len(v),
+                "accuracy": rate(v),
+                **({"strict": rate(strict_by_kind[k])} if k in strict_by_kind else {}),
+            }
+            for k, v in sorted(by_kind.items())
+        },
+        "strict_overall": rate([ok for oks in strict_by_kind.values() for ok in oks]),
+        "strict_questions": sum(len(v) for v in strict_by_kind.values()),
         "abstention_accuracy": rate(by_kind.get("unanswerable", [])),
         "citation_hit_rate": rate(cite_hits),
         "citation_hit_answered": len(cite_hits),
@@ -182,9 +198,11 @@ def format_metrics(metrics: dict[str, Any]) -> str:
         f"questions                 {metrics['questions']}",
         f"answer accuracy (overall) {metrics['accuracy_overall']:.1%}",
         f"answer accuracy (answerable) {metrics['accuracy_answerable']:.1%}",
+        f"strict value accuracy     {metrics['strict_overall']:.1%}  (n={metrics['strict_questions']}: contact, count, date, fee)",
     ]
     for kind, v in metrics["accuracy_by_kind"].items():
-        lines.append(f"  {kind:<13} {v['accuracy']:6.1%}  (n={v['n']})")
+        strict = f"  strict {v['strict']:6.1%}" if "strict" in v else ""
+        lines.append(f"  {kind:<13} {v['accuracy']:6.1%}  (n={v['n']}){strict}")
     lines += [
         f"abstention on unanswerable {metrics['abstention_accuracy']:.1%}",
         f"citation hit rate          {metrics['citation_hit_rate']:.1%}  (over {metrics['citation_hit_answered']} answered)",

@@ -26,8 +26,8 @@ from index.config import Settings
 from index.errors import DisclosureError, IngestError
 from index.identity.metadata import effective_metadata
 from index.identity.store import AdminMetadata, load_admin, name_rows, save_admin, save_names
-from index.ingest import recovery
 from index.ingest.prepare import Prepared, prepare
+from index.ingest.recovery import purge, rebuild_lexical, recover, vector_metadata
 from index.models import IngestResult, IngestStatus, ReportState
 from index.storage.catalogue import ReportRecord
 from index.storage.store import Store, writer_lock
@@ -112,7 +112,7 @@ class Indexer:
                 admin = (metadata or {}).get(name)
                 results.append(self._ingest_one(path, source_name=name, admin=admin))
             if self.store.catalogue.generation() != before:  # indexed, replaced, or metadata edited
-                recovery.rebuild_lexical(self.store)
+                rebuild_lexical(self.store)
             if progress:
                 progress(len(items), len(items), "done")
             return results
@@ -125,10 +125,10 @@ class Indexer:
             with self.store.catalogue.transaction() as conn:
                 conn.execute("UPDATE reports SET state = ? WHERE id = ?", (ReportState.DELETING, report.id))
                 self.store.catalogue.bump_generation(conn)
-            recovery.purge(self.store, report.id)
+            purge(self.store, report.id)
             with self.store.catalogue.transaction() as conn:
                 save_admin(conn, report.id, AdminMetadata(), _now())
-            recovery.rebuild_lexical(self.store)
+            rebuild_lexical(self.store)
             stored = Path(report.stored_path)
             if (
                 stored.exists()
@@ -167,7 +167,7 @@ class Indexer:
             with catalogue.transaction() as conn:
                 catalogue.set_meta(conn, "embedding_model", self.store.model_name)
                 catalogue.bump_generation(conn)
-            recovery.rebuild_lexical(self.store)
+            rebuild_lexical(self.store)
             if progress:
                 progress(len(reports), len(reports), "done")
             return results
@@ -182,7 +182,7 @@ class Indexer:
             self._recover()
             report = self._resolve(report_id)
             self._edit(report, supplied, revert=revert)
-            recovery.rebuild_lexical(self.store)  # a new generation: readers reload it rather than rebuild it
+            rebuild_lexical(self.store)  # a new generation: readers reload it rather than rebuild it
             updated = self.store.catalogue.report(report.id)
             assert updated is not None
             return updated
@@ -208,7 +208,7 @@ class Indexer:
 
     # -- internals ------------------------------------------------------------------------
     def _recover(self) -> None:
-        recovery.recover(self.store, lambda path, source: self._ingest_one(path, source_name=source))
+        recover(self.store, lambda path, source: self._ingest_one(path, source_name=source))
 
     def _resolve(self, report_id: str) -> ReportRecord:
         matches = self.store.catalogue.find_reports(report_id) if report_id else []
@@ -297,7 +297,7 @@ class Indexer:
             conn.execute("UPDATE reports SET state = ? WHERE id = ?", (ReportState.READY, p.report_id))
             catalogue.bump_generation(conn)
         for old in replaced:
-            recovery.purge(self.store, old.id)
+            purge(self.store, old.id)
         log.info("indexed %s as %s (%d chunks)", p.source, p.report_id, len(ids))
         return IngestResult(
             p.source,
@@ -331,10 +331,7 @@ class Indexer:
         chunks = catalogue.ready_chunks_of(report.id)
         self.store.vectors.update_metadata(
             [c.id for c in chunks],
-            [
-                recovery.vector_metadata(c.report_id, c.section, c.start, c.end, c.source, meta.issuer, meta.year)
-                for c in chunks
-            ],
+            [vector_metadata(c.report_id, c.section, c.start, c.end, c.source, meta.issuer, meta.year) for c in chunks],
         )
         log.info("metadata of %s set by an admin: %s", report.source, admin)
 
@@ -353,9 +350,7 @@ class Indexer:
 
     def _add_vectors(self, p: Prepared) -> None:
         """Upsert the chunk vectors (cached by text, so a re-run after a crash re-embeds nothing)."""
-        metadatas = [
-            recovery.vector_metadata(p.report_id, r[3], r[5], r[6], p.source, p.issuer, p.year) for r in p.chunk_rows
-        ]
+        metadatas = [vector_metadata(p.report_id, r[3], r[5], r[6], p.source, p.issuer, p.year) for r in p.chunk_rows]
         self.store.vectors.add([r[0] for r in p.chunk_rows], [r[8] for r in p.chunk_rows], metadatas)
 
 

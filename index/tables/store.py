@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
+from index.tables.checks import mark_checks
 from index.tables.labels import TableName
 from index.tables.model import Fact
 
@@ -36,9 +37,15 @@ def save_facts(conn: sqlite3.Connection, report_id: str, facts: list[Fact]) -> N
 
 
 def load_facts(conn: sqlite3.Connection, report_id: str) -> list[Fact]:
-    """The report's facts in the order they were saved."""
+    """The report's facts in the order they were saved, each with its arithmetic check.
+
+    The check is derived from the facts themselves (:func:`index.tables.checks.mark_checks`), so it
+    is recomputed here rather than stored: an index built before a check existed, or before a
+    check changed, is never out of date.
+    """
     rows = conn.execute(
         'SELECT tbl, row, col, value, unit, start, "end" FROM facts WHERE report_id = ? ORDER BY rowid',
         (report_id,),
     ).fetchall()
-    return [Fact(TableName(r[0]), str(r[1]), str(r[2]), float(r[3]), str(r[4]), int(r[5]), int(r[6])) for r in rows]
+    facts = [Fact(TableName(r[0]), str(r[1]), str(r[2]), float(r[3]), str(r[4]), int(r[5]), int(r[6])) for r in rows]
+    return mark_checks(facts)[0]
