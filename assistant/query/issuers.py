@@ -19,7 +19,7 @@ Rules (:func:`resolve_reports`):
   government, then its office, then the others. A distinctive organ named right after a place that
   no body of that place has (``高淳区教育局``) is not indexed.
 * No body carries the distinctive parts: a report that never names itself (no issuer) may still be
-  chosen by the divisions its text names; else the question is about an unindexed body
+  chosen by the divisions its text names (the question's deepest place, else one above it); else the question is about an unindexed body
   (``unknown_mentions``) and the answerer abstains.
 * Year: the year asked (or the range of years asked); a year the body has no report for is
   ``missing_year`` (its years in ``available_years``), unless its government or office has one. No
@@ -38,7 +38,8 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from functools import lru_cache
+from typing import Any, NamedTuple, Protocol
 
 from index.identity.names import distinctive, fold_name, split_issuer
 from index.identity.store import (
@@ -95,6 +96,7 @@ class Body:
     organ_keys: frozenset[str]  # distinctive forms of the organ
     reports: list[tuple[int | None, str]] = field(default_factory=list)  # (year, report id)
     alternate: dict[str, PlaceRef] = field(default_factory=dict)  # places of a second name
+    full_names: frozenset[str] = frozenset()  # the folded full name and its aliases
 
     @property
     def deepest(self) -> PlaceRef | None:
@@ -114,8 +116,9 @@ class Body:
         return self.organ_class in (GOVERNMENT, OFFICE)
 
 
-@dataclass(frozen=True)
-class _Meaning:
+class _Meaning(NamedTuple):
+    """One thing a key of the automaton may mean (a tuple: hashed and compared in C)."""
+
     kind: str  # "place", "organ", "full"
     value: str  # place name, organ form, or body name
     level: int = 0
@@ -132,18 +135,73 @@ class Mention:
     end: int
     text: str
     meanings: tuple[_Meaning, ...]
+    places: tuple[_Meaning, ...] = ()
+    organs: tuple[_Meaning, ...] = ()
+    fulls: frozenset[str] = frozenset()
+    distinctive: bool = False
 
-    @property
-    def places(self) -> tuple[_Meaning, ...]:
-        return tuple(m for m in self.meanings if m.kind == "place")
+    @classmethod
+    def of(cls, start: int, end: int, text: str, meanings: tuple[_Meaning, ...]) -> Mention:
+        return cls(
+            start,
+            end,
+            text,
+            meanings,
+            tuple(m for m in meanings if m.kind == "place"),
+            tuple(m for m in meanings if m.kind == "organ"),
+            frozenset(m.value for m in meanings if m.kind == "full"),
+            any(m.distinctive for m in meanings),
+        )
 
-    @property
-    def organs(self) -> tuple[_Meaning, ...]:
-        return tuple(m for m in self.meanings if m.kind == "organ")
 
-    @property
-    def distinctive(self) -> bool:
-        return any(m.distinctive for m in self.meanings)
+@dataclass(frozen=True)
+class _Question:
+    """What scoring needs of the question's mentions, worked out once per question."""
+
+    places: tuple[Mention, ...]
+    organs: tuple[Mention, ...]  # organ words that are not also places
+    distinctive_organs: tuple[Mention, ...]
+    fulls: frozenset[str]
+    office_named: bool
+
+    @classmethod
+    def of(cls, mentions: list[Mention]) -> _Question:
+        organs = tuple(m for m in mentions if m.organs and not m.places)
+        return cls(
+            tuple(m for m in mentions if m.places),
+            organs,
+            tuple(m for m in organs if any(o.distinctive for o in m.organs)),
+            frozenset(v for m in mentions for v in m.fulls),
+            any(not o.distinctive and ("办" in o.value or "厅" in o.value) for m in organs for o in m.organs),
+        )
+
+
+@lru_cache(maxsize=1)
+def _static_keys() -> dict[str, frozenset[_Meaning]]:
+    """Keys every index holds: the gazetteer's divisions (with their stems), the vocabulary's organs and
+    the generic words (built once per process)."""
+    keys: dict[str, set[_Meaning]] = {}
+    v = vocabulary()
+
+    def add(key: str, meaning: _Meaning) -> None:
+        if len(key) >= 2:
+            keys.setdefault(key, set()).add(meaning)
+
+    gaz = gazetteer()
+    for name, units in gaz.units.items():
+        level = min(u.level for u in units)
+        add(name, _Meaning("place", name, level, "admin"))
+        stem = gaz.stem_of.get(name, name)
+        if stem != name and len(stem) >= 2 and not v.is_generic(stem):
+            add(stem, _Meaning("place", name, level, "admin"))
+    for organ in v.organs.values():
+        if organ.cls == ZONE:
+            continue
+        for form in (organ.name, *organ.shorts):
+            add(form, _Meaning("organ", form, distinctive=distinctive(form)))
+    for word in v.generic:
+        add(word, _Meaning("organ", word, distinctive=False))
+    return {key: frozenset(meanings) for key, meanings in keys.items()}
 
 
 class IssuerIndex:
@@ -202,25 +260,12 @@ class IssuerIndex:
             body.reports.append((report.year, report.id))
         for body in self.bodies.values():
             body.reports.sort(key=lambda yr: (yr[0] or 0, yr[1]))
-        # every division of the gazetteer, so a place no report carries is still recognised
-        gaz = gazetteer()
-        for name, units in gaz.units.items():
-            level = min(u.level for u in units)
-            add(name, _Meaning("place", name, level, "admin"))
-            stem = gaz.stem_of.get(name, name)
-            if stem != name and len(stem) >= 2 and not v.is_generic(stem):
-                add(stem, _Meaning("place", name, level, "admin"))
-        # organs of the vocabulary, so an organ no report carries is still recognised
-        for organ in v.organs.values():
-            if organ.cls == ZONE:
-                continue
-            for form in (organ.name, *organ.shorts):
-                add(form, _Meaning("organ", form, distinctive=distinctive(form)))
-        for word in v.generic:
-            add(word, _Meaning("organ", word, distinctive=False))
+        # every division of the gazetteer and organ of the vocabulary, so what no report carries is recognised
+        for key, static in _static_keys().items():
+            keys.setdefault(key, set()).update(static)
         self._automaton = ahocorasick.Automaton()
-        for key, meanings in keys.items():
-            self._automaton.add_word(key, (key, tuple(sorted(meanings, key=repr))))
+        for key, found in keys.items():
+            self._automaton.add_word(key, (key, tuple(found)))
         if keys:
             self._automaton.make_automaton()
         self._empty = not keys
@@ -232,6 +277,7 @@ class IssuerIndex:
         organ, organ_class = "", ""
         organ_keys: set[str] = set()
         alternate: dict[str, PlaceRef] = {}
+        full_names: set[str] = set()
         for kind, name, _stem, level, detail in rows:
             if kind == PLACE:
                 own[name] = PlaceRef(name, level, detail)
@@ -243,7 +289,18 @@ class IssuerIndex:
                 organ, organ_class = name, detail
             elif kind == ORGAN_KEY and detail != "generic":
                 organ_keys.add(name)
-        return Body(issuer, own, ancestors, organ, organ_class, frozenset(organ_keys), alternate=alternate)
+            elif kind in (FULL, ALIAS):
+                full_names.add(name)
+        return Body(
+            issuer,
+            own,
+            ancestors,
+            organ,
+            organ_class,
+            frozenset(organ_keys),
+            alternate=alternate,
+            full_names=frozenset(full_names),
+        )
 
     # -- reading a question ---------------------------------------------------------------
     def mentions(self, folded: str) -> list[Mention]:
@@ -253,7 +310,7 @@ class IssuerIndex:
         found: list[Mention] = []
         for end, (key, meanings) in self._automaton.iter(folded):
             start = end - len(key) + 1
-            found.append(Mention(start, end + 1, key, meanings))
+            found.append(Mention.of(start, end + 1, key, meanings))
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         chosen: list[Mention] = []
         reach = 0
@@ -340,14 +397,12 @@ def _relation(body: Body, mention: Mention) -> tuple[str, PlaceRef | None]:
     return "neutral", None
 
 
-def _score(body: Body, mentions: list[Mention], folded: str) -> _Candidate | None:
+def _score(body: Body, question: _Question) -> _Candidate | None:
     cand = _Candidate(body)
     evidence = False
     deepest = body.deepest
     place_ends = set()
-    for mention in mentions:
-        if not mention.places:
-            continue
+    for mention in question.places:
         relation, ref = _relation(body, mention)
         if relation in ("contradicts", "below"):
             return None
@@ -361,10 +416,8 @@ def _score(body: Body, mentions: list[Mention], folded: str) -> _Candidate | Non
             evidence = True
             cand.score += 4
             place_ends.add(mention.end)
-    organ_mentions = [m for m in mentions if m.organs and not m.places]
-    distinctive = [m for m in organ_mentions if any(o.distinctive for o in m.organs)]
-    for mention in distinctive:
-        if any(o.value in body.organ_keys for o in mention.organs) or mention.text in body.organ_keys:
+    for mention in question.distinctive_organs:
+        if mention.text in body.organ_keys or any(o.value in body.organ_keys for o in mention.organs):
             evidence = True
             cand.organ_named = True
             cand.score += 30 + len(mention.text)
@@ -372,20 +425,16 @@ def _score(body: Body, mentions: list[Mention], folded: str) -> _Candidate | Non
             return None  # 高淳区教育局: another organ of that place
         else:
             cand.score -= 10
-    for mention in mentions:
-        if any(m.kind == "full" and m.value == fold_name(body.name) for m in mention.meanings):
-            evidence = True
-            cand.score += 100
+    if question.fulls & body.full_names:
+        evidence = True
+        cand.score += 100
     if not evidence:
         return None
-    if not distinctive:
-        office_named = any(
-            not o.distinctive and ("办" in o.value or "厅" in o.value) for m in organ_mentions for o in m.organs
-        )
+    if not question.distinctive_organs:
         if body.organ_class == GOVERNMENT:
-            cand.score += 1 if office_named else 3
+            cand.score += 1 if question.office_named else 3
         elif body.organ_class == OFFICE:
-            cand.score += 3 if office_named else 2
+            cand.score += 3 if question.office_named else 2
     return cand
 
 
@@ -415,17 +464,30 @@ def _years_asked(folded: str) -> list[int]:
     return [int(y) for y in YEAR_IN_QUESTION.findall(folded)]
 
 
+def _index_of(view: Any) -> IssuerIndex:
+    """The issuer index of ``view``: an index, an object carrying one, or a store (its current generation)."""
+    if isinstance(view, IssuerIndex):
+        return view
+    carried = getattr(view, "issuer_index", None)
+    if isinstance(carried, IssuerIndex):
+        return carried
+    if hasattr(view, "catalogue"):
+        return issuer_index(view)
+    raise TypeError(f"cannot resolve issuers against {type(view).__name__}: give an IssuerIndex or a Store")
+
+
 def resolve_reports(
     question_folded: str,
-    view: CatalogueView | IssuerIndex,
+    view: CatalogueView | IssuerIndex | Any,
     *,
     issuer: str | None = None,
     year: int | None = None,
     context: Mapping[str, Any] | None = None,
 ) -> ReportScope:
     """The reports ``question_folded`` (a question folded by :func:`~index.text.searchform.fold_query`)
-    is about; ``issuer``/``year`` are explicit filters (UI), ``context`` the previous turn's issuer/year."""
-    index = view if isinstance(view, IssuerIndex) else view.issuer_index
+    is about; ``view`` is an :class:`IssuerIndex`, or a store (the index of its current catalogue
+    generation); ``issuer``/``year`` are explicit filters (UI), ``context`` the previous turn's issuer/year."""
+    index = _index_of(view)
     years = _years_asked(question_folded)
     asked_year = year if year is not None else (years[0] if years else None)
     span = sorted(set(years)) if year is None and len(set(years)) >= 2 else []
@@ -515,22 +577,26 @@ def _candidates(index: IssuerIndex, mentions: list[Mention], folded: str) -> lis
             elif meaning.kind == "full" and meaning.value in index.by_full:
                 body = index.by_full[meaning.value]
                 found[body.name] = body
-    scored = [c for c in (_score(b, mentions, folded) for b in found.values()) if c is not None]
+    question = _Question.of(mentions)
+    scored = [c for c in (_score(b, question) for b in found.values()) if c is not None]
     if any(c.deepest_named or c.organ_named for c in scored):
         scored = [c for c in scored if c.deepest_named or c.organ_named]
     return scored
 
 
 def _text_candidates(index: IssuerIndex, mentions: list[Mention]) -> list[str]:
-    """Reports with no issuer whose text names the question's deepest place."""
-    places = [m for m in mentions if m.places]
+    """Reports with no issuer whose text names the question's places: the deepest one if any does,
+    else a place above it (a district office's page that cites only its city's rules)."""
+    places = sorted((m for m in mentions if m.places), key=lambda m: -max(x.level for x in m.places))
     if not places or not index.nameless:
         return []
-    deepest = max(places, key=lambda m: max(x.level for x in m.places))
-    hits: set[str] = set()
-    for meaning in deepest.places:
-        hits.update(index.by_text_place.get(meaning.value, ()))
-    return sorted(hits)
+    for mention in places:
+        hits: set[str] = set()
+        for meaning in mention.places:
+            hits.update(index.by_text_place.get(meaning.value, ()))
+        if hits:
+            return sorted(hits)
+    return []
 
 
 def _choose_years(scope: ReportScope, reports: list[tuple[int | None, str]], index: IssuerIndex) -> ReportScope:
@@ -600,7 +666,7 @@ def issuer_index(store: Any) -> IssuerIndex:
         view = snapshot()
         derived = getattr(view, "derived", None)
         if callable(derived):
-            index: IssuerIndex = derived("issuer_index", lambda: _build(store, list(view.reports)))
+            index: IssuerIndex = derived("issuer_index", lambda *_: _build(store, list(view.reports)))
             return index
 
     def build() -> IssuerIndex:
