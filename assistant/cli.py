@@ -109,6 +109,11 @@ def _print_results(results: list[IngestResult]) -> int:
     default=None,
     help='JSON Lines, one {"file", "issuer", "year", "publish_date"} object per file.',
 )
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read what symbolic links point to (regular files only); by default links are refused.",
+)
 @click.pass_obj
 def ingest(
     settings: Settings,
@@ -117,29 +122,38 @@ def ingest(
     year: int | None,
     publish_date: str | None,
     manifest: Path | None,
+    follow_symlinks: bool,
 ) -> None:
-    """Index report files and folders (recursive); admins may say which body and year a file is."""
+    """Index report files and folders (recursive); admins may say which body and year a file is.
+    Limits: see DISCLOSURE_MAX_* in the README."""
     from index.ingest import Indexer
 
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise DisclosureError(f"not found: {', '.join(missing)}")
-    metadata = admin_metadata(list(paths), issuer, year, publish_date, manifest)
+    settings.limits  # noqa: B018 - a bad limit setting fails here, before anything is read
+    metadata = admin_metadata(list(paths), issuer, year, publish_date, manifest, follow_symlinks=follow_symlinks)
     indexer = Indexer(settings)
     with progress_bar("ingest") as update:
-        results = indexer.ingest(list(paths), progress=update, metadata=metadata)
+        results = indexer.ingest(list(paths), progress=update, follow_symlinks=follow_symlinks, metadata=metadata)
     if _print_results(results):
         sys.exit(1)
 
 
 def admin_metadata(
-    paths: list[Path], issuer: str | None, year: int | None, publish_date: str | None, manifest: Path | None
+    paths: list[Path],
+    issuer: str | None,
+    year: int | None,
+    publish_date: str | None,
+    manifest: Path | None,
+    *,
+    follow_symlinks: bool = False,
 ) -> dict[str, Any]:
     """File name -> what the admin says about it, from ``--issuer/--year/--publish-date`` or a manifest."""
     from index.identity.manifest import check_values, read_manifest
     from index.ingest.indexer import expand_paths
 
-    files = expand_paths(paths)
+    files = expand_paths(paths, follow_symlinks=follow_symlinks)
     given = any(v is not None for v in (issuer, year, publish_date))
     if given and manifest is not None:
         raise DisclosureError("give either --manifest or --issuer/--year/--publish-date, not both")

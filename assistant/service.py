@@ -19,6 +19,7 @@ from assistant.answer import AnswerContext, abstain_text, answer_from_table_fact
 from assistant.cite import ReportTexts, verify_citations
 from assistant.llm.answer import answer_with_llm
 from assistant.llm.backends import make_chat_model
+from assistant.plaintext import plain_text
 from assistant.query import QueryAnalysis, analyse, issuer_index
 from assistant.retrieve import HybridRetriever
 from assistant.types import Answer
@@ -118,7 +119,7 @@ class Assistant:
             answer.answer = abstain_text(analysis, years, issuers)
             answer.citations = []
             answer.passages = passages
-        answer.answer = strip_markup(answer.answer)  # citizens get plain text; quotes stay verbatim
+        answer.answer = plain_text(answer.answer)  # citizens get plain text; quotes stay verbatim
         answer.kind = analysis.kind
         t2 = time.perf_counter()
         answer.timings_ms = {
@@ -130,12 +131,6 @@ class Assistant:
 
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
-MARKUP_TAG = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
-
-
-def strip_markup(text: str) -> str:
-    """Remove HTML tags a report's text may carry (``<script>…</script>`` keeps only its text)."""
-    return MARKUP_TAG.sub("", text)
 
 
 def _with_prose_support(facts: Answer, text: Answer) -> Answer:

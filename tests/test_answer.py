@@ -194,7 +194,7 @@ def test_table_cell_question_is_answered_from_facts(assistant: Assistant) -> Non
 
 
 def test_answer_text_carries_no_markup() -> None:
-    from assistant.service import strip_markup
+    from assistant.plaintext import plain_text
 
-    assert strip_markup("本年度<script>alert(1)</script>举办<b>3次</b>[1]。") == "本年度alert(1)举办3次[1]。"
-    assert strip_markup("数量<5件且>2件") == "数量<5件且>2件"
+    assert plain_text("本年度<script>alert(1)</script>举办<b>3次</b>[1]。") == "本年度举办3次[1]。"
+    assert plain_text("数量<5件且>2件") == "数量<5件且>2件"

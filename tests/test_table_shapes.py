@@ -18,7 +18,16 @@ import pytest
 
 from assistant.answer.facts import ReportRef, answer_from_facts
 from index.load import load_file
-from index.tables import FACTS_SCHEMA, Check, Fact, TableReading, load_facts, read_tables, save_facts
+from index.tables import (
+    FACTS_SCHEMA,
+    Check,
+    Fact,
+    TableReading,
+    install_facts_schema,
+    load_facts,
+    read_tables,
+    save_facts,
+)
 from index.tables.labels import (
     T2_CHANGE,
     T2_DECISIONS,
@@ -305,4 +314,23 @@ def test_checks_survive_the_catalogue(tmp_path: Path) -> None:
     assert [(f.row, f.column, f.value, f.check) for f in loaded] == [
         (f.row, f.column, f.value, f.check) for f in reading.facts
     ]
+    assert {f.check for f in loaded if f.row == T4_REVIEW} == {Check.FAILED}
+
+
+def test_a_catalogue_from_before_the_checks_gets_them(tmp_path: Path) -> None:
+    tables = sample_tables()
+    planted = ReportTables(tables.t2, tables.t3, (1, 0, 2, 0, 4, *tables.t4[5:]))
+    _, reading = _read(_write("pipe", tmp_path, planted))
+    conn = sqlite3.connect(":memory:")
+    old_schema = FACTS_SCHEMA.replace(",\n    checked TEXT", "")
+    assert "checked" not in old_schema
+    conn.executescript(old_schema)
+    conn.executemany(
+        'INSERT INTO facts(report_id, tbl, row, col, value, unit, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [("old", f.table, f.row, f.column, f.value, f.unit, f.start, f.end) for f in reading.facts],
+    )
+    install_facts_schema(conn)
+    install_facts_schema(conn)  # idempotent
+    loaded = load_facts(conn, "old")
+    assert [f.check for f in loaded] == [f.check for f in reading.facts]
     assert {f.check for f in loaded if f.row == T4_REVIEW} == {Check.FAILED}

@@ -95,15 +95,17 @@ def _rows_of(name: IssuerName) -> list[NameRow]:
     return rows
 
 
-def name_rows(issuer: str | None, search_text: str) -> list[NameRow]:
-    """What ``report_names`` holds for one report: its issuer's names, or the places its text names."""
+def name_rows(issuer: str | None, search_text: str = "", *, places: list[str] | None = None) -> list[NameRow]:
+    """What ``report_names`` holds for one report: its issuer's names, or the places its text names
+    (``places`` when already found, else read from ``search_text``)."""
     if issuer:
         return issuer_rows(issuer)
-    units = gazetteer().units
+    gaz = gazetteer()
     rows: list[NameRow] = []
-    for place in text_places(search_text):
-        level = min(u.level for u in units[place])
-        rows.append((TEXT_PLACE, place, gazetteer().stem_of.get(place, place), level, "admin"))
+    for place in places if places is not None else text_places(search_text):
+        if place in gaz.units:
+            level = min(u.level for u in gaz.units[place])
+            rows.append((TEXT_PLACE, place, gaz.stem_of.get(place, place), level, "admin"))
     return rows
 
 

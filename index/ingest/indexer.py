@@ -28,6 +28,7 @@ from index.identity.metadata import effective_metadata
 from index.identity.store import AdminMetadata, load_admin, name_rows, save_admin, save_names
 from index.ingest.prepare import Prepared, prepare
 from index.ingest.recovery import purge, rebuild_lexical, recover, vector_metadata
+from index.load.paths import collect_files
 from index.models import IngestResult, IngestStatus, ReportState
 from index.storage.catalogue import ReportRecord
 from index.storage.store import Store, writer_lock
@@ -42,21 +43,13 @@ ProgressFn = Callable[[float, float, str], None]
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the files inside folders (recursive, hidden ones skipped), sorted."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
-        else:
-            out.append(path)
-    return out
+def expand_paths(paths: Iterable[Path], *, follow_symlinks: bool = False) -> list[Path]:
+    """Files as given, and every entry inside folders (recursive, hidden ones skipped), sorted.
+
+    Links, pipes and devices are listed too, so each gets a line saying why it was not read
+    (:func:`index.load.paths.collect_files`); linked folders are entered only with ``follow_symlinks``.
+    """
+    return collect_files(paths, follow_symlinks=follow_symlinks)
 
 
 def copy_sample_reports(target: Path) -> list[Path]:
@@ -83,21 +76,27 @@ class Indexer:
         paths: Iterable[Path],
         progress: ProgressFn | None = None,
         *,
+        follow_symlinks: bool = False,
         metadata: Mapping[str, AdminMetadata] | None = None,
     ) -> list[IngestResult]:
         """Index files and folders; a failed file never affects what is already indexed.
 
-        ``metadata`` maps a file name to what an admin says about it (manifest, ``--issuer``/``--year``):
-        it overrides what parsing finds, also for a file already indexed with the same bytes.
+        Symbolic links (given or inside folders) are refused unless ``follow_symlinks``; even then
+        only regular files are read. ``metadata`` maps a file name to what an admin says about it
+        (manifest, ``--issuer``/``--year``): it overrides what parsing finds, also for a file already
+        indexed with the same bytes.
         """
-        files = expand_paths(paths)
-        return self.ingest_bytes([(path.name, path) for path in files], progress, metadata=metadata)
+        files = expand_paths(paths, follow_symlinks=follow_symlinks)
+        return self.ingest_bytes(
+            [(path.name, path) for path in files], progress, follow_symlinks=follow_symlinks, metadata=metadata
+        )
 
     def ingest_bytes(
         self,
         items: list[tuple[str, Path]],
         progress: ProgressFn | None = None,
         *,
+        follow_symlinks: bool = False,
         metadata: Mapping[str, AdminMetadata] | None = None,
     ) -> list[IngestResult]:
         """Index uploaded files: (name as uploaded, temporary path) pairs."""
@@ -110,7 +109,7 @@ class Indexer:
                 if progress:
                     progress(i, len(items), name)
                 admin = (metadata or {}).get(name)
-                results.append(self._ingest_one(path, source_name=name, admin=admin))
+                results.append(self._ingest_one(path, source_name=name, follow_symlinks=follow_symlinks, admin=admin))
             if self.store.catalogue.generation() != before:  # indexed, replaced, or metadata edited
                 rebuild_lexical(self.store)
             if progress:
@@ -221,9 +220,11 @@ class Indexer:
             raise DisclosureError(f"id prefix {report_id!r} is ambiguous: {', '.join(r.id for r in matches)}")
         return matches[0]
 
-    def _ingest_one(self, path: Path, *, source_name: str, admin: AdminMetadata | None = None) -> IngestResult:
+    def _ingest_one(
+        self, path: Path, *, source_name: str, follow_symlinks: bool = False, admin: AdminMetadata | None = None
+    ) -> IngestResult:
         try:
-            prepared_or_result = prepare(self.store, path, source_name, admin=admin)
+            prepared_or_result = prepare(self.store, path, source_name, follow_symlinks=follow_symlinks, admin=admin)
             if isinstance(prepared_or_result, IngestResult):
                 result = prepared_or_result
                 report = self.store.catalogue.report(result.report_id or "")

@@ -19,7 +19,7 @@ from typing import Any
 
 from index.identity import store as identity_store
 from index.models import ReportState
-from index.tables.store import FACTS_SCHEMA
+from index.tables.store import install_facts_schema
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -168,7 +168,7 @@ class Catalogue:
         """Schemas owned by other modules live in the same file: table facts, report names and admin
         metadata (:mod:`index.identity.store`) here, the Q&A log in :mod:`assistant.review.qa_log`
         (created when the log is opened)."""
-        conn.executescript(FACTS_SCHEMA)
+        install_facts_schema(conn)
         identity_store.install(conn)
 
     @property

@@ -35,7 +35,7 @@ from index.tables.labels import (
 )
 from index.tables.model import Check, Fact, TableReading, format_value
 from index.tables.runs import read_runs
-from index.tables.store import FACTS_SCHEMA, load_facts, save_facts
+from index.tables.store import FACTS_SCHEMA, install_facts_schema, load_facts, save_facts
 from index.tables.three import read_table_three
 from index.tables.tokens import cells_of
 from index.tables.two import read_table_two
@@ -52,6 +52,7 @@ __all__ = [
     "TableReading",
     "check_table_arithmetic",
     "facts_to_json",
+    "install_facts_schema",
     "load_facts",
     "mark_checks",
     "read_fee_facts",
