@@ -15,7 +15,7 @@ import click
 from assistant.types import Answer
 from index.config import Settings
 from index.errors import DisclosureError
-from index.models import IngestResult, IngestStatus
+from index.models import IngestResult, IngestStatus, ocr_note
 
 log = logging.getLogger("disclosure")
 
@@ -140,6 +140,9 @@ def reports(settings: Settings, as_json: bool) -> None:
         click.echo(
             f"{r.id}  {r.issuer or '?'}  {r.year or '?'}  {r.publish_date or '-'}  {r.chunk_count} chunks  {r.source}{warn}"
         )
+        note = ocr_note(r.warnings)
+        if note:
+            click.echo(f"    {note}")
 
 
 @main.command()
@@ -211,6 +214,8 @@ def format_answer(answer: Answer) -> str:
         for c in answer.citations:
             lines.append(f"[{c.n}] {c.issuer or '?'} {c.year or '?'} · {c.section} · {c.source} ({c.start}-{c.end})")
             lines.append(f"    “{' '.join(c.quote.split())}”")
+            if c.ocr:
+                lines.append(f"    ⚠ {c.ocr}")
     elif answer.abstained and answer.passages:
         lines.append("")
         lines.append("最接近的段落 closest passages:")

@@ -25,6 +25,7 @@ from index.config import Settings
 from index.errors import DisclosureError
 from index.ingest import Indexer, IngestResult, IngestStatus, ProgressFn, copy_sample_reports
 from index.load import SUPPORTED_SUFFIXES
+from index.models import ocr_note
 from index.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ STATUS_LABELS = {
     IngestStatus.UNCHANGED: "未变化",
     IngestStatus.FAILED: "失败",
 }
-REPORT_HEADERS = ["ID", "发布机关", "年度", "发布日期", "分块数", "警告数", "文件名"]
+REPORT_HEADERS = ["ID", "发布机关", "年度", "发布日期", "分块数", "警告数", "文件名", "文字识别（OCR）"]
 WRONG_HEADERS = ["记录", "时间", "问题", "回答", "引用", "意见"]
 RECENT_HEADERS = ["记录", "时间", "问题", "未作答", "引用数", "已核对"]
 
@@ -324,7 +325,16 @@ def admin_login(ctx: AppContext, user: str, password: str) -> str:
 def reports_rows(ctx: AppContext, token: str | None) -> list[list[Any]]:
     ctx.auth.require(token)
     return [
-        [r.id, r.issuer or "?", r.year or "", r.publish_date or "", r.chunk_count, len(r.warnings), r.source]
+        [
+            r.id,
+            r.issuer or "?",
+            r.year or "",
+            r.publish_date or "",
+            r.chunk_count,
+            len(r.warnings),
+            r.source,
+            ocr_note(r.warnings) or "",
+        ]
         for r in ctx.store.catalogue.reports()
     ]
 

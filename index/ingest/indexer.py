@@ -24,6 +24,7 @@ from index.config import Settings
 from index.errors import DisclosureError, IngestError
 from index.ingest.prepare import Prepared, prepare
 from index.ingest.recovery import purge, rebuild_lexical, recover, vector_metadata
+from index.limits import StepProgress
 from index.load.paths import collect_files
 from index.models import IngestResult, IngestStatus, ReportState
 from index.storage.catalogue import ReportRecord
@@ -59,6 +60,18 @@ def copy_sample_reports(target: Path) -> list[Path]:
     return out
 
 
+def _within(progress: ProgressFn | None, index: int, count: int, name: str) -> StepProgress | None:
+    """Progress inside file ``index`` of ``count`` (e.g. its OCR pages) as a fraction of that file on the files' bar."""
+    if progress is None:
+        return None
+
+    def step(done: float, total: float, message: str) -> None:
+        share = min(1.0, done / total) if total else 0.0
+        progress(round(index + share, 2), count, f"{name} · {message}")
+
+    return step
+
+
 class Indexer:
     """The writer: every public method holds the data directory's writer lock."""
 
@@ -89,7 +102,14 @@ class Indexer:
             for i, (name, path) in enumerate(items):
                 if progress:
                     progress(i, len(items), name)
-                results.append(self._ingest_one(path, source_name=name, follow_symlinks=follow_symlinks))
+                results.append(
+                    self._ingest_one(
+                        path,
+                        source_name=name,
+                        follow_symlinks=follow_symlinks,
+                        progress=_within(progress, i, len(items), name),
+                    )
+                )
             if any(r.status in _CHANGED for r in results):
                 rebuild_lexical(self.store)
             if progress:
@@ -140,7 +160,11 @@ class Indexer:
                         IngestResult(report.source, IngestStatus.FAILED, report.id, error="stored copy is missing")
                     )
                     continue
-                results.append(self._reindex_one(report.id, stored, report.source))
+                results.append(
+                    self._reindex_one(
+                        report.id, stored, report.source, _within(progress, i, len(reports), report.source)
+                    )
+                )
             with catalogue.transaction() as conn:
                 catalogue.set_meta(conn, "embedding_model", self.store.model_name)
                 catalogue.bump_generation(conn)
@@ -183,9 +207,18 @@ class Indexer:
             raise DisclosureError(f"id prefix {report_id!r} is ambiguous: {', '.join(r.id for r in matches)}")
         return matches[0]
 
-    def _ingest_one(self, path: Path, *, source_name: str, follow_symlinks: bool = False) -> IngestResult:
+    def _ingest_one(
+        self,
+        path: Path,
+        *,
+        source_name: str,
+        follow_symlinks: bool = False,
+        progress: StepProgress | None = None,
+    ) -> IngestResult:
         try:
-            prepared_or_result = prepare(self.store, path, source_name, follow_symlinks=follow_symlinks)
+            prepared_or_result = prepare(
+                self.store, path, source_name, follow_symlinks=follow_symlinks, progress=progress
+            )
             if isinstance(prepared_or_result, IngestResult):
                 return prepared_or_result
             return self._commit(prepared_or_result)
@@ -200,10 +233,12 @@ class Indexer:
                 source_name, IngestStatus.FAILED, error=f"unexpected error: {exc.__class__.__name__}: {exc}"
             )
 
-    def _reindex_one(self, report_id: str, stored: Path, source: str) -> IngestResult:
+    def _reindex_one(
+        self, report_id: str, stored: Path, source: str, progress: StepProgress | None = None
+    ) -> IngestResult:
         """Re-read one stored report and replace its chunks, facts and vectors in place."""
         try:
-            prepared = prepare(self.store, stored, source, force=True)
+            prepared = prepare(self.store, stored, source, force=True, progress=progress)
         except IngestError as exc:
             return IngestResult(source, IngestStatus.FAILED, report_id, error=exc.reason)
         assert isinstance(prepared, Prepared)  # force=True never answers "unchanged"

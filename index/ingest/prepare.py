@@ -20,7 +20,7 @@ from pathlib import Path
 
 from index.chunk import chunk_report
 from index.errors import IngestError
-from index.limits import OverLimit, current_budget
+from index.limits import OverLimit, StepProgress, current_budget
 from index.load import kind_of_suffix, load_bytes
 from index.load.paths import read_report_file
 from index.load.worker import run_bounded
@@ -108,13 +108,20 @@ def analyse_bytes(data: bytes, source_name: str, suffix: str, report_id: str) ->
 
 
 def prepare(
-    store: Store, path: Path, source_name: str, *, force: bool = False, follow_symlinks: bool = False
+    store: Store,
+    path: Path,
+    source_name: str,
+    *,
+    force: bool = False,
+    follow_symlinks: bool = False,
+    progress: StepProgress | None = None,
 ) -> Prepared | IngestResult:
     """Read ``path`` (ingested as ``source_name``) into rows; ``force`` re-reads bytes already indexed.
 
     The path is checked before it is read (a regular file within the size limit; a symbolic
     link only with ``follow_symlinks``); the content is read in the bounded worker, so a file
-    over any limit raises one :class:`IngestError` and nothing is stored.
+    over any limit raises one :class:`IngestError` and nothing is stored. ``progress`` hears
+    the reading's own progress (OCR pages).
     """
     settings = store.settings
     limits = settings.limits
@@ -134,7 +141,9 @@ def prepare(
     report_id = sha[:16]
     suffix = path.suffix.lower() or Path(source_name).suffix.lower()
     kind_of_suffix(suffix, source_name)  # an unsupported type is refused without starting the worker
-    analysed = run_bounded(analyse_bytes, (data, source_name, suffix, report_id), limits=limits, source=source_name)
+    analysed = run_bounded(
+        analyse_bytes, (data, source_name, suffix, report_id), limits=limits, source=source_name, progress=progress
+    )
     loaded, parsed, chunk_rows, facts, warnings = (
         analysed.loaded,
         analysed.parsed,
