@@ -622,22 +622,27 @@ def _verify(data_dir: Path) -> tuple[bool, dict[str, Any], str]:
     return proc.returncode == 0, counts, "; ".join(tail)
 
 
+def _issuer_of(n: int) -> str:
+    places = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+    return f"{places[n % len(places)]}{places[(n * 7 + 3) % len(places)]}县第{n}统计局"
+
+
+def _phone_of(n: int) -> str:
+    return f"0511-{6000000 + n}"
+
+
 def _distinct_reports(folder: Path, count: int, offset: int) -> list[Path]:
+    """``count`` reports of distinct issuers (``_issuer_of(n)``, phone ``_phone_of(n)``) from ``offset`` on."""
     from tests.factories import template_report, write_report
 
-    places = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
-    out = []
-    for i in range(count):
-        n = offset + i
-        issuer = f"{places[n % len(places)]}{places[(n * 7 + 3) % len(places)]}县第{n}统计局"
-        out.append(
-            write_report(
-                folder,
-                f"r{n:03d}.txt",
-                template_report(issuer=issuer, year=2020 + n % 4, phone=f"0511-{6000000 + n}", new_requests=n + 3),
-            )
+    return [
+        write_report(
+            folder,
+            f"r{n:03d}.txt",
+            template_report(issuer=_issuer_of(n), year=2020 + n % 4, phone=_phone_of(n), new_requests=n + 3),
         )
-    return out
+        for n in range(offset, offset + count)
+    ]
 
 
 def run_kills(workdir: Path, runs: int, rng: random.Random) -> dict[str, Any]:
@@ -725,66 +730,78 @@ def run_load(workdir: Path, *, threads: int, asks: int) -> dict[str, Any]:
     ctx, demo = create(settings)
     demo.launch(**launch_kwargs(settings), prevent_thread_lock=True, quiet=True)
     url = f"http://127.0.0.1:{port}/"
-    questions = [f"{SEED_ISSUERS[n]}的联系电话是多少？" for n in SEED_PHONES] + [
-        f"{SEED_ISSUERS[n]}收到多少件政府信息公开申请？" for n in SEED_PHONES
-    ]
+    # The askers ask about the seed reports and about every report the writers add (abstaining until it exists).
+    added = [200, 201, 202, 300]
+    questions = (
+        [f"{SEED_ISSUERS[n]}的联系电话是多少？" for n in SEED_PHONES]
+        + [f"{SEED_ISSUERS[n]}收到多少件政府信息公开申请？" for n in SEED_PHONES]
+        + [f"{_issuer_of(n)}的联系电话是多少？" for n in added]
+    )
     latencies: list[float] = []
     errors: list[str] = []
+    errors_by_phase: dict[str, int] = {}
     lock = threading.Lock()
     writers_done = threading.Event()
     phases: dict[str, Any] = {}
+    phase = ["before writers"]
+
+    def ask_once(client: Any, question: str) -> dict[str, Any] | None:
+        t0 = time.perf_counter()
+        try:
+            result = client.predict(question, api_name="/ask")
+            if not isinstance(result, dict) or "answer" not in result:
+                raise RuntimeError(f"bad result {result!r}")
+            return result
+        except Exception as exc:  # noqa: BLE001 - every failure is counted
+            with lock:
+                errors.append(f"{phase[0]}: {type(exc).__name__}: {exc}"[:300])
+                errors_by_phase[phase[0]] = errors_by_phase.get(phase[0], 0) + 1
+            return None
+        finally:
+            with lock:
+                latencies.append((time.perf_counter() - t0) * 1000)
 
     def asker(k: int) -> None:
         client = Client(url, verbose=False)
         done = 0
-        while done < asks or not writers_done.is_set():
-            q = questions[(k + done) % len(questions)]
-            t0 = time.perf_counter()
-            try:
-                result = client.predict(q, api_name="/ask")
-                if not isinstance(result, dict) or "answer" not in result:
-                    raise RuntimeError(f"bad result {result!r}")
-            except Exception as exc:  # noqa: BLE001 - every failure is counted
-                with lock:
-                    errors.append(f"{type(exc).__name__}: {exc}"[:300])
-            finally:
-                with lock:
-                    latencies.append((time.perf_counter() - t0) * 1000)
+        while (done < asks or not writers_done.is_set()) and done < asks * 20:
+            ask_once(client, questions[(k + done) % len(questions)])
             done += 1
-            if done > asks * 20:
-                break
 
     def writers() -> None:
         try:
             token = handlers.admin_login(ctx, user, password)
-            upload_dir = workdir / "load-upload"
-            files = _distinct_reports(upload_dir, 3, offset=200)
+            files = _distinct_reports(workdir / "load-upload", 3, offset=200)
+            phase[0] = "admin upload"
             t0 = time.monotonic()
             text = handlers.upload_reports(ctx, token, [str(p) for p in files])
             phases["upload_s"] = round(time.monotonic() - t0, 1)
             phases["upload_ok"] = text.count("✅")
+            phase[0] = "re-index"
             t0 = time.monotonic()
             text = handlers.reindex_all(ctx, token)
             phases["reindex_s"] = round(time.monotonic() - t0, 1)
             phases["reindex"] = text.splitlines()[0]
             external = _distinct_reports(workdir / "load-external", 1, offset=300)[0]
+            phase[0] = "external CLI ingest"
             t0 = time.monotonic()
             proc = _cli("ingest", str(external), data_dir=data)
             phases["external_ingest_s"] = round(time.monotonic() - t0, 1)
             phases["external_ingest_rc"] = proc.returncode
-            # how long until the app answers from the report another process added
-            issuer = external.read_text(encoding="utf-8").splitlines()[0].split("2")[0]
-            phone = f"0511-{6000000 + 300}"
+            # how long until the app answers from the report another process added (errors count as asks)
+            phase[0] = "after external ingest"
             client = Client(url, verbose=False)
             t1 = time.monotonic()
             seen = None
             while time.monotonic() - t1 < 60:
-                result = client.predict(f"{issuer}的联系电话是多少？", api_name="/ask")
-                if phone in result.get("answer", ""):
+                result = ask_once(client, f"{_issuer_of(300)}的联系电话是多少？")
+                if result is not None and _phone_of(300) in result["answer"]:
                     seen = time.monotonic() - t1
                     break
                 time.sleep(0.5)
             phases["external_report_answered_after_s"] = None if seen is None else round(seen, 1)
+            uploaded = ask_once(client, f"{_issuer_of(201)}的联系电话是多少？")
+            phases["uploaded_report_answered"] = uploaded is not None and _phone_of(201) in uploaded["answer"]
         except Exception as exc:  # noqa: BLE001 - reported as a figure
             phases["writer_error"] = f"{type(exc).__name__}: {exc}"
         finally:
@@ -805,6 +822,7 @@ def run_load(workdir: Path, *, threads: int, asks: int) -> dict[str, Any]:
         "threads": threads,
         "asks": len(latencies),
         "errors": len(errors),
+        "errors_by_phase": errors_by_phase,
         "error_kinds": sorted(set(errors))[:10],
         "p50_ms": round(statistics.median(ordered), 1) if ordered else None,
         "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1) if ordered else None,
@@ -871,14 +889,18 @@ def markdown(report: dict[str, Any]) -> str:
         lines += [
             "| concurrent `/ask` during writers | value |",
             "| --- | ---: |",
-            f"| asks ({load['threads']} threads) / errors | {load['asks']} / {load['errors']} |",
+            f"| asks ({load['threads']} threads + the poll) / errors | {load['asks']} / {load['errors']} |",
+            f"| errors by writer phase | {', '.join(f'{k}: {v}' for k, v in load['errors_by_phase'].items()) or 'none'} |",
             f"| p50 / p95 | {load['p50_ms']} ms / {load['p95_ms']} ms |",
             f"| admin upload / re-index / external CLI ingest | {load.get('upload_s')} s / {load.get('reindex_s')} s / {load.get('external_ingest_s')} s (rc {load.get('external_ingest_rc')}) |",
-            f"| externally added report answered by the app after | {load.get('external_report_answered_after_s')} s |",
+            f"| externally added report answered by the app after | {load.get('external_report_answered_after_s')} s (None: not within 60 s) |",
+            f"| report uploaded in the app answered | {load.get('uploaded_report_answered')} |",
             "",
         ]
         if load["error_kinds"]:
             lines.append("Errors seen: " + "; ".join(load["error_kinds"]))
+        if load.get("writer_error"):
+            lines.append(f"Writer error: {load['writer_error']}")
     return "\n".join(lines)
 
 

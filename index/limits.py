@@ -118,10 +118,12 @@ class Limits:
         if pages > self.max_pages:
             raise OverLimit(f"{pages} pages, over the {self.max_pages}-page limit (DISCLOSURE_MAX_PAGES)")
 
-    def check_chars(self, chars: int, what: str = "extracted text") -> None:
+    def check_chars(self, chars: int, what: str = "extracted text", *, at_least: bool = False) -> None:
+        """``at_least``: ``chars`` is a lower bound (counted before decoding)."""
         if chars > self.max_chars:
+            value = f"at least {chars:,}" if at_least else f"{chars:,}"
             raise OverLimit(
-                f"{what} has {chars:,} characters, over the {self.max_chars:,}-character limit (DISCLOSURE_MAX_CHARS)"
+                f"{what} has {value} characters, over the {self.max_chars:,}-character limit (DISCLOSURE_MAX_CHARS)"
             )
 
     def check_lines(self, text: str) -> None:

@@ -151,7 +151,7 @@ def kind_of_suffix(suffix: str, source: str) -> FileFormat:
 def _load_txt(data: bytes, limits: Limits) -> LoadedText:
     # A character takes at most 4 bytes in any codec we accept: refuse without decoding what cannot fit.
     if len(data) > 4 * limits.max_chars:
-        limits.check_chars(len(data) // 4, "text")
+        limits.check_chars(len(data) // 4, "text", at_least=True)
     decoded = decode_bytes(data)
     return LoadedText(
         text=decoded.text,
