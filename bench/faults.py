@@ -579,6 +579,11 @@ def run_files(workdir: Path, *, quick: bool) -> dict[str, Any]:
         )
     logging.getLogger().removeHandler(counter)
     lost, notes = check_seeds(settings) if not hung else (-1, ["not checked after a hang"])
+    # "nothing else changes": no stored copy is left behind by a refused file
+    store = indexer.store
+    kept = {str(Path(r.stored_path)) for r in store.catalogue.reports(state=None)}
+    files_dir = store.files_dir
+    leftover = sorted(p.name for p in files_dir.iterdir() if str(p) not in kept) if files_dir.is_dir() else []
     counts = Indexer(settings).verify() if not hung else {}
     consistent = (
         bool(counts)
@@ -606,6 +611,7 @@ def run_files(workdir: Path, *, quick: bool) -> dict[str, Any]:
         "max_seconds": max((r.seconds for r in results), default=0.0),
         "lost_reports": lost,
         "lost_notes": notes,
+        "leftover_stored_copies": leftover,
         "verify": counts,
         "consistent": consistent,
         "limits": asdict(limits),
@@ -905,6 +911,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"| peak RSS per file, max: writer / reader worker | {files['max_writer_peak_mb']:.0f} MB / {files['max_worker_peak_mb']:.0f} MB |",
             f"| slowest file | {files['max_seconds']:.1f} s |",
             f"| lost reports / verify consistent after | {files['lost_reports']} / {files['consistent']} |",
+            f"| stored copies left by refused files | {len(files['leftover_stored_copies'])} |",
             "",
             "| group | " + " | ".join(["clean error", "indexed", "crash", "hang", "wrong"]) + " |",
             "| --- | ---: | ---: | ---: | ---: | ---: |",
