@@ -15,7 +15,7 @@ import click
 from assistant.types import Answer
 from index.config import Settings
 from index.errors import DisclosureError
-from index.models import IngestResult, IngestStatus
+from index.models import IngestResult, IngestStatus, ocr_note
 
 log = logging.getLogger("disclosure")
 
@@ -193,6 +193,9 @@ def reports(settings: Settings, as_json: bool) -> None:
             f"{r.id}  {_marked(r.issuer, r.issuer_source)}  {_marked(r.year, r.year_source)}  "
             f"{_marked(r.publish_date, r.publish_date_source, '-')}  {r.chunk_count} chunks  {r.source}{warn}"
         )
+        note = ocr_note(r.warnings)
+        if note:
+            click.echo(f"    {note}")
         if not r.issuer:
             nameless += 1
             click.echo(f"    警告 warning: no issuer — set one: disclosure edit {r.id[:8]} --issuer NAME")
@@ -316,6 +319,8 @@ def format_answer(answer: Answer) -> str:
         for c in answer.citations:
             lines.append(f"[{c.n}] {c.issuer or '?'} {c.year or '?'} · {c.section} · {c.source} ({c.start}-{c.end})")
             lines.append(f"    “{' '.join(c.quote.split())}”")
+            if c.ocr:
+                lines.append(f"    ⚠ {c.ocr}")
     elif answer.abstained and answer.passages:
         lines.append("")
         lines.append("最接近的段落 closest passages:")
