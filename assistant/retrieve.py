@@ -21,7 +21,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, field_validator
 
-from assistant.query import QueryAnalysis, analyse
+from assistant.query import QueryAnalysis, analyse, issuer_index
 from assistant.types import Passage
 from index.storage.catalogue import ChunkRecord
 from index.storage.snapshot import Snapshot
@@ -74,7 +74,7 @@ class HybridRetriever(BaseRetriever):
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
     ) -> list[Document]:
         snapshot = self.store.snapshot()
-        analysis = analyse(query, list(snapshot.reports))
+        analysis = analyse(query, list(snapshot.reports), index=issuer_index(self.store))
         return [
             Document(
                 page_content=p.text,

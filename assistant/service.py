@@ -20,10 +20,11 @@ from assistant.cite import ReportTexts, verify_citations
 from assistant.llm.answer import answer_with_llm
 from assistant.llm.backends import make_chat_model
 from assistant.plaintext import plain_text
-from assistant.query import QueryAnalysis, analyse
+from assistant.query import QueryAnalysis, analyse, issuer_index
 from assistant.retrieve import HybridRetriever
 from assistant.types import Answer
 from index.config import Settings
+from index.models import ocr_note
 from index.storage.catalogue import ReportRecord
 from index.storage.snapshot import Snapshot
 from index.storage.store import Store
@@ -70,7 +71,14 @@ class Assistant:
         year: int | None = None,
         context: dict[str, Any] | None = None,
     ) -> QueryAnalysis:
-        return analyse(question, list(self.store.snapshot().reports), issuer=issuer, year=year, context=context)
+        return analyse(
+            question,
+            list(self.store.snapshot().reports),
+            issuer=issuer,
+            year=year,
+            context=context,
+            index=issuer_index(self.store),
+        )
 
     def ask(
         self,
@@ -96,7 +104,7 @@ class Assistant:
             issuer=issuer,
             year=year,
             context=context,
-            text_of=lambda report_id: self.texts.get(report_id)[1].text,
+            index=issuer_index(self.store),
         )
         passages = self.retriever.search(analysis, snapshot=snapshot)
         t1 = time.perf_counter()
@@ -108,6 +116,9 @@ class Assistant:
         if chat_model is not None:
             answer = answer_with_llm(question, passages, answer, chat_model, on_token=on_token)
         answer.citations = verify_citations(self.texts, answer.citations)
+        for citation in answer.citations:
+            report = snapshot.report(citation.report_id)
+            citation.ocr = ocr_note(report.warnings) if report is not None else None
         if not answer.abstained and not answer.citations:
             log.error("every citation of the answer to %r failed verification: abstaining", question)
             answer.abstained = True

@@ -1,28 +1,41 @@
-"""Question analysis: what kind of value is asked for, and which issuer and year are named.
+"""Question analysis: what kind of value is asked for, and which reports (issuer and year) it is about.
 
-Issuers are matched against the catalogue, tolerant of short forms: a catalogue issuer
-``南京市高淳区人民政府`` is named by ``高淳区`` or ``高淳``; ``常州市机关事务管理局`` by
-``常州机关事务局``. A place or body the question names that matches no indexed issuer is
-reported in ``unknown_mentions`` so the answerer can abstain instead of answering from
-another body's report.
+Which reports: :func:`assistant.query.issuers.resolve_reports` over the issuer index of the current
+catalogue generation (issuers by evidence: places and organs, short forms, generic words never
+decide). A place or body the question names that no indexed report carries is reported in
+``unknown_mentions`` so the answerer can abstain instead of answering from another body's report.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.query.issuers import issuer_aliases, issuer_score, place_mentions
+from assistant.query.issuers import (
+    IssuerIndex,
+    ReportScope,
+    issuer_aliases,
+    issuer_index,
+    place_mentions,
+    resolve_reports,
+)
 from assistant.query.kinds import detect_kinds
 from assistant.types import AnswerKind
 from index.storage.catalogue import ReportRecord
 from index.text.searchform import fold_query
 
-__all__ = ["QueryAnalysis", "analyse", "detect_kinds", "issuer_aliases", "issuer_score", "place_mentions"]
-
-YEAR_IN_QUESTION = re.compile(r"((?:19|20)\d{2})\s*年")
+__all__ = [
+    "IssuerIndex",
+    "QueryAnalysis",
+    "ReportScope",
+    "analyse",
+    "detect_kinds",
+    "issuer_aliases",
+    "issuer_index",
+    "place_mentions",
+    "resolve_reports",
+]
 
 
 @dataclass
@@ -38,6 +51,9 @@ class QueryAnalysis:
     issuers: list[str] = field(default_factory=list)
     unknown_mentions: list[str] = field(default_factory=list)
     missing_year: bool = False  # the issuer is indexed, but not for the year asked
+    mention_spans: list[tuple[int, int]] = field(default_factory=list)  # spans of ``folded`` naming the issuer
+    year_inferred: bool = False  # no year asked: the issuer's latest report
+    available_years: list[int] = field(default_factory=list)  # the issuer's years
 
     @property
     def kind(self) -> AnswerKind:
@@ -52,85 +68,33 @@ def analyse(
     year: int | None = None,
     context: Mapping[str, Any] | None = None,
     text_of: Callable[[str], str] | None = None,
+    index: IssuerIndex | None = None,
 ) -> QueryAnalysis:
     """Analyse ``question`` against the indexed ``reports``.
 
     ``issuer``/``year`` are explicit filters (UI); ``context`` holds the previous turn's
-    ``issuer``/``year`` for follow-ups such as ``那传真呢？``; ``text_of`` gives a report's search
-    text, asked only for reports whose issuer could not be read.
+    ``issuer``/``year`` for follow-ups such as ``那传真呢？``; ``index`` is the issuer index of the
+    catalogue generation ``reports`` come from (built from ``reports`` when not given). ``text_of`` is
+    accepted for older callers and unused: reports without an issuer are found by the places their
+    text names, stored at ingest.
     """
+    del text_of
     folded = fold_query(question)
     kinds = detect_kinds(folded)
-    years = [int(y) for y in YEAR_IN_QUESTION.findall(folded)]
-    asked_year = year if year is not None else (years[0] if years else None)
-
-    scored: list[tuple[float, ReportRecord]] = []
-    target = fold_query(issuer) if issuer else folded
-    for r in reports:
-        s = issuer_score(r.issuer or "", target)
-        if s > 0:
-            scored.append((s, r))
-    issuer_mentioned = bool(scored)
-    unknown: list[str] = []
-    if scored:
-        top = max(s for s, _ in scored)
-        if asked_year is not None:
-            # the best-named issuer *of that year*, when the top issuer has no report that year
-            of_year = [(s, r) for s, r in scored if r.year == asked_year and s >= 10]
-            if of_year and not any(r.year == asked_year for s, r in scored if s >= top - 1e-9):
-                top = max(s for s, _ in of_year)
-                scored = of_year
-        chosen = [r for s, r in scored if s >= top - 1e-9]
-    else:
-        chosen = []
-        mentions = place_mentions(folded)
-        if issuer:
-            unknown.append(issuer)
-        elif mentions:
-            # a place no indexed issuer carries: only reports whose issuer could not be read
-            # (issuer None) may still be about it, when their own text names the place
-            nameless = [
-                r for r in reports if not r.issuer and text_of is not None and any(m in text_of(r.id) for m in mentions)
-            ]
-            if nameless:
-                chosen = nameless
-                issuer_mentioned = True
-            else:
-                unknown = mentions
-        elif context and context.get("issuer"):
-            chosen = [r for r in reports if r.issuer == context.get("issuer")]
-            issuer_mentioned = bool(chosen)
-            if asked_year is None and context.get("year"):
-                asked_year = int(context["year"])
-
-    missing_year = False
-    missing_issuers: list[str] = []
-    span = sorted(set(years)) if year is None and len(set(years)) >= 2 else []
-    if chosen and span:
-        # "2021年到2023年" / "2021年和2022年": every report of the issuer in that range
-        in_range = [r for r in chosen if r.year is not None and span[0] <= r.year <= span[-1]]
-        if in_range:
-            chosen = in_range
-            asked_year = None
-    if chosen and asked_year is not None:
-        same_year = [r for r in chosen if r.year == asked_year]
-        if same_year:
-            chosen = same_year
-        else:
-            missing_year = True
-            missing_issuers = sorted({r.issuer or "" for r in chosen})
-            chosen = []
-    elif not chosen and asked_year is not None and not unknown:
-        chosen = [r for r in reports if r.year == asked_year]
-    chosen.sort(key=lambda r: -(r.year or 0))
+    if index is None:
+        index = IssuerIndex(reports, {})
+    scope: ReportScope = resolve_reports(folded, index, issuer=issuer, year=year, context=context)
     return QueryAnalysis(
         question=question,
         folded=folded,
         kinds=kinds,
-        year=asked_year,
-        issuer_mentioned=issuer_mentioned,
-        report_ids=[r.id for r in chosen],
-        issuers=sorted({r.issuer or "" for r in chosen}) or missing_issuers,
-        unknown_mentions=unknown,
-        missing_year=missing_year,
+        year=scope.year,
+        issuer_mentioned=scope.issuer_mentioned,
+        report_ids=scope.report_ids,
+        issuers=scope.issuers,
+        unknown_mentions=scope.unknown_mentions,
+        missing_year=scope.missing_year,
+        mention_spans=scope.mention_spans,
+        year_inferred=scope.year_inferred,
+        available_years=scope.available_years,
     )

@@ -27,24 +27,28 @@ import logging
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from index.config import Settings
 from index.errors import DisclosureError, IngestError
+from index.identity.metadata import effective_metadata
+from index.identity.store import AdminMetadata, load_admin, name_rows, save_admin, save_names
 from index.ingest.checkpoints import crash_point
 from index.ingest.dense import DenseRun, embed_pending
 from index.ingest.prepare import Prepared, prepare
-from index.ingest.publish import Published, publish, remove_unused_copy
+from index.ingest.publish import Published, publish, remove_unused_copy, vector_metadata
 from index.ingest.recovery import mark_clean, recover
+from index.limits import StepProgress
 from index.load.paths import collect_files
 from index.models import DenseState, IngestResult, IngestStatus, JobState, ReportState
-from index.storage.catalogue import JobRecord, ReportRecord
+from index.storage.catalogue import JobRecord, ReportRecord, now_iso
 from index.storage.lexical import IDS_FILE
 from index.storage.store import Store, writer_lock
 from index.tables import save_facts
+from index.text.searchform import build_search_form
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +78,18 @@ def copy_sample_reports(target: Path) -> list[Path]:
     return out
 
 
+def _within(progress: ProgressFn | None, index: int, count: int, name: str) -> StepProgress | None:
+    """Progress inside file ``index`` of ``count`` (e.g. its OCR pages) as a fraction of that file on the files' bar."""
+    if progress is None:
+        return None
+
+    def step(done: float, total: float, message: str) -> None:
+        share = min(1.0, done / total) if total else 0.0
+        progress(round(index + share, 2), count, f"{name} · {message}")
+
+    return step
+
+
 class Indexer:
     """The writer: every public method holds the data directory's writer lock."""
 
@@ -93,13 +109,16 @@ class Indexer:
         embed: bool = True,
         retry_failed: bool = False,
         follow_symlinks: bool = False,
+        metadata: Mapping[str, AdminMetadata] | None = None,
     ) -> list[IngestResult]:
         """Index files and folders; a failed file never affects what is already indexed.
 
         ``embed=False`` stops after the first phase (answerable, vectors pending: a later writer
         run, e.g. :meth:`embed`, adds them). ``retry_failed`` tries files given up on before.
         Symbolic links (given or inside folders) are refused unless ``follow_symlinks``; even then
-        only regular files are read.
+        only regular files are read. ``metadata`` maps a file name to what an admin says about it
+        (manifest, ``--issuer``/``--year``): it overrides what parsing finds, also for a file already
+        indexed with the same bytes.
         """
         files = expand_paths(paths, follow_symlinks=follow_symlinks)
         return self.ingest_bytes(
@@ -108,6 +127,7 @@ class Indexer:
             embed=embed,
             retry_failed=retry_failed,
             follow_symlinks=follow_symlinks,
+            metadata=metadata,
         )
 
     def ingest_bytes(
@@ -118,6 +138,7 @@ class Indexer:
         embed: bool = True,
         retry_failed: bool = False,
         follow_symlinks: bool = False,
+        metadata: Mapping[str, AdminMetadata] | None = None,
     ) -> list[IngestResult]:
         """Index uploaded files: (name as uploaded, temporary path) pairs."""
         with self._writing():
@@ -126,7 +147,16 @@ class Indexer:
             for i, (name, path) in enumerate(items):
                 if progress:
                     progress(i, len(items), name)
-                results.append(self._stage_one(path, name, retry_failed=retry_failed, follow_symlinks=follow_symlinks))
+                results.append(
+                    self._stage_one(
+                        path,
+                        name,
+                        retry_failed=retry_failed,
+                        follow_symlinks=follow_symlinks,
+                        admin=(metadata or {}).get(name),
+                        progress=_within(progress, i, len(items), name),
+                    )
+                )
             self.timings["read"] = time.perf_counter() - t0
             if progress:
                 progress(len(items), len(items), "发布 publishing")
@@ -188,11 +218,30 @@ class Indexer:
                         IngestResult(report.source, IngestStatus.FAILED, report.id, error="stored copy is missing")
                     )
                     continue
-                results.append(self._reindex_one(report.id, stored, report.source))
+                results.append(
+                    self._reindex_one(
+                        report.id, stored, report.source, _within(progress, i, len(reports), report.source)
+                    )
+                )
             publish(self.store, force=True)
             self._embed(progress)
             self._fill_dense(results)
             return results
+
+    def edit(self, report_id: str, supplied: AdminMetadata, *, revert: bool = False) -> ReportRecord:
+        """Set (or, with ``revert``, drop) an admin's issuer, year and publish date for one report.
+
+        The values override what parsing found until reverted, survive re-indexing, and the report's
+        names are recomputed, so questions find it under the new issuer at once (a new generation;
+        the lexical index is unchanged: it holds the same chunks).
+        """
+        with self._writing():
+            self._publish([])
+            report = self._resolve(report_id)
+            self._edit(report, supplied, revert=revert)
+            updated = self.store.catalogue.report(report.id)
+            assert updated is not None
+            return updated
 
     def recover(self) -> None:
         """Finish or roll back what an interrupted writer left behind (and add pending vectors)."""
@@ -344,6 +393,8 @@ class Indexer:
         retry: bool = False,
         retry_failed: bool = False,
         follow_symlinks: bool = False,
+        admin: AdminMetadata | None = None,
+        progress: StepProgress | None = None,
     ) -> IngestResult:
         """First phase for one file: its rows committed as ``pending`` (published with the batch)."""
         catalogue = self.store.catalogue
@@ -360,8 +411,21 @@ class Indexer:
             crash_point("job-started")
 
         try:
-            prepared = prepare(self.store, path, source_name, follow_symlinks=follow_symlinks, on_start=on_start)
+            prepared = prepare(
+                self.store,
+                path,
+                source_name,
+                follow_symlinks=follow_symlinks,
+                on_start=on_start,
+                admin=admin,
+                progress=progress,
+            )
             if isinstance(prepared, IngestResult):
+                report = catalogue.report(prepared.report_id or "")
+                if admin and report is not None:
+                    self._edit(report, admin)  # same bytes, new metadata from the admin
+                    prepared.issuer = admin.issuer or prepared.issuer
+                    prepared.year = admin.year or prepared.year
                 return prepared
             self._stage(prepared)
             crash_point("report-staged")
@@ -424,10 +488,12 @@ class Indexer:
             self._insert_children(conn, p)
             conn.execute("DELETE FROM jobs WHERE sha256 = ?", (p.sha256,))
 
-    def _reindex_one(self, report_id: str, stored: Path, source: str) -> IngestResult:
+    def _reindex_one(
+        self, report_id: str, stored: Path, source: str, progress: StepProgress | None = None
+    ) -> IngestResult:
         """Re-read one stored report and replace its rows in place (vectors follow in the second phase)."""
         try:
-            prepared = prepare(self.store, stored, source, force=True)
+            prepared = prepare(self.store, stored, source, force=True, progress=progress)
         except IngestError as exc:
             return IngestResult(source, IngestStatus.FAILED, report_id, error=exc.reason)
         assert isinstance(prepared, Prepared)  # force=True never answers "unchanged"
@@ -457,8 +523,37 @@ class Indexer:
             prepared.warnings,
         )
 
+    def _edit(self, report: ReportRecord, supplied: AdminMetadata, *, revert: bool = False) -> None:
+        catalogue = self.store.catalogue
+        conn = catalogue.conn
+        admin = AdminMetadata() if revert else load_admin(conn, report.id)
+        admin = admin.merged(supplied)
+        parsed = report.parsed_metadata or {
+            key: getattr(report, key) for key in ("issuer", "year", "publish_date") if report.sources[key] != "admin"
+        }
+        meta = effective_metadata(parsed.get("issuer"), parsed.get("year"), parsed.get("publish_date"), admin)
+        search_text = "" if meta.issuer else build_search_form(catalogue.report_text(report.id)).text
+        columns = {**meta.columns(), "warnings": json.dumps(meta.filter_warnings(report.warnings), ensure_ascii=False)}
+        with catalogue.transaction() as tx:
+            tx.execute(
+                f"UPDATE reports SET {', '.join(f'{k} = ?' for k in columns)} WHERE id = ?",
+                (*columns.values(), report.id),
+            )
+            save_names(tx, report.id, name_rows(meta.issuer, search_text))
+            save_admin(tx, report.id, admin, now_iso())
+            catalogue.bump_generation(tx)
+        chunks = catalogue.ready_chunks_of(report.id)
+        self.store.vectors_for_writing().update_metadata(
+            [c.id for c in chunks],
+            [vector_metadata(c.report_id, c.section, c.start, c.end, c.source, meta.issuer, meta.year) for c in chunks],
+        )
+        log.info("metadata of %s set by an admin: %s", report.source, admin)
+
     @staticmethod
     def _insert_children(conn: sqlite3.Connection, p: Prepared) -> None:
+        save_names(conn, p.report_id, p.names)
+        if p.admin:
+            save_admin(conn, p.report_id, p.admin, now_iso())
         conn.executemany(
             'INSERT INTO chunks(id, report_id, ordinal, section, section_title, start, "end", text, search_text, tokens) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -21,7 +21,10 @@ from pathlib import Path
 
 from index.chunk import chunk_report
 from index.errors import IngestError
-from index.limits import OverLimit, current_budget
+from index.identity.metadata import effective_metadata
+from index.identity.names import text_places
+from index.identity.store import AdminMetadata, NameRow, load_admin, name_rows
+from index.limits import OverLimit, StepProgress, current_budget
 from index.load import kind_of_suffix, load_bytes
 from index.load.paths import read_report_file
 from index.load.worker import run_bounded
@@ -52,6 +55,8 @@ class Prepared:
     warnings: list[str]
     issuer: str | None
     year: int | None
+    names: list[NameRow]  # report_names rows (index.identity)
+    admin: AdminMetadata  # what an admin supplied (kept in admin_metadata)
 
 
 def sha256_of(data: bytes) -> str:
@@ -67,6 +72,7 @@ class Analysed:
     chunk_rows: list[ChunkRow]
     facts: list[Fact]
     warnings: list[str]
+    places: list[str]  # divisions the text names (index.identity.names.text_places)
 
 
 def analyse_bytes(data: bytes, source_name: str, suffix: str, report_id: str) -> Analysed:
@@ -105,7 +111,7 @@ def analyse_bytes(data: bytes, source_name: str, suffix: str, report_id: str) ->
         )
         for c in chunks
     ]
-    return Analysed(loaded, parsed, chunk_rows, facts, warnings)
+    return Analysed(loaded, parsed, chunk_rows, facts, warnings, text_places(form.text))
 
 
 #: on_start(sha256, stored copy): called once the file is stored, before its content is read (may raise IngestError).
@@ -119,6 +125,8 @@ def prepare(
     *,
     force: bool = False,
     follow_symlinks: bool = False,
+    admin: AdminMetadata | None = None,
+    progress: StepProgress | None = None,
     on_start: OnStart | None = None,
 ) -> Prepared | IngestResult:
     """Read ``path`` (ingested as ``source_name``) into rows; ``force`` re-reads bytes already indexed.
@@ -127,6 +135,9 @@ def prepare(
     link only with ``follow_symlinks``); the content is read in the bounded worker, so a file
     over any limit raises one :class:`IngestError`. The stored copy is written before the content
     is read, so a job interrupted while reading can be retried from it; ``on_start`` records that job.
+    Issuer, year and publish date are an admin's where one was supplied (``admin``, merged over what
+    was supplied for the same bytes before), else the parsed ones. ``progress`` hears the reading's
+    own progress (OCR pages).
     """
     settings = store.settings
     limits = settings.limits
@@ -149,23 +160,20 @@ def prepare(
     stored = store_copy(store, data, sha, Path(source_name).suffix.lower() or suffix)
     if on_start is not None:
         on_start(sha, stored)
-    analysed = run_bounded(analyse_bytes, (data, source_name, suffix, report_id), limits=limits, source=source_name)
-    loaded, parsed, chunk_rows, facts, warnings = (
-        analysed.loaded,
-        analysed.parsed,
-        analysed.chunk_rows,
-        analysed.facts,
-        analysed.warnings,
+    analysed = run_bounded(
+        analyse_bytes, (data, source_name, suffix, report_id), limits=limits, source=source_name, progress=progress
     )
+    loaded, parsed, chunk_rows, facts = analysed.loaded, analysed.parsed, analysed.chunk_rows, analysed.facts
+    supplied = load_admin(store.catalogue.conn, report_id).merged(admin or AdminMetadata())
+    meta = effective_metadata(parsed.issuer, parsed.year, parsed.publish_date, supplied)
+    warnings = meta.filter_warnings(analysed.warnings)
     row: dict[str, object] = {
         "id": report_id,
         "source": source_name,
         "sha256": sha,
         "format": loaded.format,
         "stored_path": str(stored),
-        "issuer": parsed.issuer,
-        "year": parsed.year,
-        "publish_date": parsed.publish_date,
+        **meta.columns(),
         "title": parsed.title,
         "parser": loaded.parser,
         "encoding": loaded.encoding,
@@ -180,7 +188,10 @@ def prepare(
         "state": ReportState.PENDING,
         "text": loaded.text,
     }
-    return Prepared(report_id, source_name, sha, stored, row, chunk_rows, facts, warnings, parsed.issuer, parsed.year)
+    names = name_rows(meta.issuer, places=analysed.places)
+    return Prepared(
+        report_id, source_name, sha, stored, row, chunk_rows, facts, warnings, meta.issuer, meta.year, names, supplied
+    )
 
 
 def store_copy(store: Store, data: bytes, sha: str, suffix: str) -> Path:

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.identity.store import AdminMetadata, save_admin
 from index.ingest.checkpoints import crash_point
 from index.models import JobState, ReportState
+from index.storage.catalogue import now_iso
 from index.storage.lexical import build_lexical_index, prune_lexical_dirs
 from index.storage.store import Store
 
@@ -137,6 +139,8 @@ def purge(store: Store, report_id: str) -> None:
     with catalogue.transaction() as tx:
         tx.execute("DELETE FROM facts WHERE report_id = ?", (report_id,))
         tx.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
+        tx.execute("DELETE FROM report_names WHERE report_id = ?", (report_id,))
+        save_admin(tx, report_id, AdminMetadata(), now_iso())  # what an admin said about it goes with it
         tx.execute("DELETE FROM reports WHERE id = ?", (report_id,))
     remove_unused_copy(store, row[1])
 

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from index.identity import store as identity_store
 from index.models import DenseState, JobState, ReportState
 from index.tables.store import install_facts_schema
 
@@ -107,6 +108,15 @@ class ReportRecord:
     state: ReportState
     dense: DenseState = DenseState.READY
     dense_error: str | None = None
+    # where issuer, year and publish date come from: "parsed" (read from the text) or "admin" (supplied)
+    issuer_source: str | None = None
+    year_source: str | None = None
+    publish_date_source: str | None = None
+    parsed_metadata: dict[str, Any] = field(default_factory=dict)  # what parsing found, when an admin overrode it
+
+    @property
+    def sources(self) -> dict[str, str | None]:
+        return {"issuer": self.issuer_source, "year": self.year_source, "publish_date": self.publish_date_source}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -115,6 +125,8 @@ class ReportRecord:
             "issuer": self.issuer,
             "year": self.year,
             "publish_date": self.publish_date,
+            "metadata_sources": self.sources,
+            "parsed_metadata": self.parsed_metadata,
             "title": self.title,
             "format": self.format,
             "parser": self.parser,
@@ -180,7 +192,8 @@ class ChunkRecord:
 
 _REPORT_COLUMNS = (
     "id, source, sha256, format, stored_path, issuer, year, publish_date, title, parser, encoding, "
-    "warnings, sections, chunk_count, embedding_model, indexed_at, state, dense, dense_error"
+    "warnings, sections, chunk_count, embedding_model, indexed_at, state, dense, dense_error, "
+    "issuer_source, year_source, publish_date_source, parsed_metadata"
 )
 #: Columns added after the first release, with their definitions (added by ``Catalogue`` on open).
 _ADDED_COLUMNS = {
@@ -215,6 +228,10 @@ def _report(row: sqlite3.Row | tuple[Any, ...]) -> ReportRecord:
         _STATES[row[16]],
         _DENSE[row[17]],
         row[18],
+        row[19],
+        row[20],
+        row[21],
+        json.loads(row[22]) if row[22] and row[22] != "{}" else {},
     )
 
 
@@ -279,9 +296,11 @@ class Catalogue:
 
     @staticmethod
     def _install_extensions(conn: sqlite3.Connection) -> None:
-        """Schemas owned by other modules live in the same file: table facts here, the Q&A log in
-        :mod:`assistant.review.qa_log` (created when the log is opened)."""
+        """Schemas owned by other modules live in the same file: table facts, report names and admin
+        metadata (:mod:`index.identity.store`) here, the Q&A log in :mod:`assistant.review.qa_log`
+        (created when the log is opened)."""
         install_facts_schema(conn)
+        identity_store.install(conn)
 
     @property
     def conn(self) -> sqlite3.Connection:
