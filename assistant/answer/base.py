@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,6 +22,13 @@ class AnswerContext:
     texts: ReportTexts
     #: the catalogue view ``reports`` come from: derived lookups are then built once per generation
     snapshot: Snapshot | None = None
+
+    @property
+    def by_id(self) -> Mapping[str, ReportRecord]:
+        """Report id -> its record (the snapshot's lookup: no per-question pass over the reports)."""
+        if self.snapshot is not None:
+            return self.snapshot.by_id
+        return {r.id: r for r in self.reports}
 
     @property
     def publish_dates(self) -> dict[str, str | None]:
