@@ -372,3 +372,26 @@ def test_handlers_compare_show_cited_rows_and_export(staff_ctx: AppContext, tmp_
     facts = list(csv.DictReader(io.StringIO(every.read_text(encoding="utf-8-sig"))))
     assert {r["issuer"] for r in facts} >= {"示例市东坪区人民政府", "云溪县人民政府"}
     assert list(facts[0])[:8] == ["issuer", "year", "table", "row", "column", "value", "unit", "report_id"]
+
+
+def test_question_names_several_bodies(compare_index: Store) -> None:
+    each = _request(compare_index, "示例市东坪区和西坪区2023年收到的申请分别是多少？")
+    assert each is not None and each.shape == Shape.SERIES
+    assert each.issuers == ("示例市东坪区人民政府", "示例市西坪区人民政府") and each.years == (2023,)
+    said = answer_request("q", each, compare_index.catalogue).answer
+    assert said == (
+        "示例市东坪区人民政府新收政府信息公开申请：2023年20件[1]。示例市西坪区人民政府新收政府信息公开申请：2023年31件[2]。"
+    )
+
+    more = _request(compare_index, "示例市西坪区比东坪区多收了多少申请？")
+    assert more is not None and more.shape == Shape.BODIES_DIFFERENCE
+    answer = answer_request("q", more, compare_index.catalogue)
+    assert answer.answer == (
+        "新收政府信息公开申请：示例市西坪区人民政府2023年31件[1]，示例市东坪区人民政府2023年20件[2]；"
+        "示例市西坪区人民政府比示例市东坪区人民政府多11件（31-20=11）。"
+    )
+    which = _request(compare_index, "示例市东坪区和南坪区哪个收到的申请少？")
+    assert which is not None and which.shape == Shape.RANKING and not which.most
+    assert answer_request("q", which, compare_index.catalogue).answer.startswith(
+        "新收政府信息公开申请最少的是示例市南坪区人民政府（4件）[1]"
+    )

@@ -31,18 +31,20 @@ from assistant.compare.vocab import (
     ANY_BODY,
     BODY_KIND_BY_WORD,
     DIFFERENCE,
+    JOINERS,
     LAST_N_YEARS,
     LEAST,
     PREVIOUS_YEAR,
     RANKING,
     SERIES,
     WHICH,
+    WHICH_MORE,
     WHICH_YEAR,
     YEAR_SPAN,
     BodyKind,
     number_of_years,
 )
-from assistant.query.issuers import Body, IssuerIndex, ReportScope
+from assistant.query.issuers import Body, IssuerIndex, ReportScope, resolve_reports
 from index.identity.vocab import GOVERNMENT, OFFICE
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -58,8 +60,9 @@ KIND_NEAR = re.compile(
 
 class Shape(StrEnum):
     RANKING = "ranking"
-    DIFFERENCE = "difference"
+    DIFFERENCE = "difference"  # one body, two years
     SERIES = "series"
+    BODIES_DIFFERENCE = "bodies_difference"  # two bodies ("淮安市比洪泽区多收了多少")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,9 @@ def read_request(folded: str, scope: ReportScope, index: IssuerIndex, cell: Cell
     """The comparison ``folded`` asks for (see the module docstring), or None."""
     if cell is None:
         return None
+    named = _named_bodies(folded, index)
+    if len(named) >= 2:
+        return _across_named(folded, named, cell)
     if RANKING.search(folded):
         ranked = _ranking(folded, scope, index, cell)
         if ranked is not None:
@@ -230,3 +236,49 @@ def _one_per_place(bodies: list[Body], year: int) -> list[Body]:
     return [
         b for b in bodies if not (b.organ_class == OFFICE and b.deepest is not None and b.deepest.name in governments)
     ]
+
+
+# ---------------------------------------------------------------- several bodies named
+
+
+def _named_bodies(folded: str, index: IssuerIndex) -> list[Body]:
+    """Bodies named one by one ("淮安市和洪泽区", "平潭比常州"): each piece between joining words resolved
+    on its own; two or more distinct bodies, in the order named, or [] when the question names fewer."""
+    pieces = [p for p in JOINERS.split(folded) if p]
+    if len(pieces) < 2:
+        return []
+    found: list[Body] = []
+    for piece in pieces:
+        scope = resolve_reports(piece, index)
+        if scope.matched_by != "name" or len(scope.issuers) != 1:
+            continue
+        body = index.bodies.get(scope.issuers[0])
+        if body is not None and body not in found:
+            found.append(body)
+    return found if len(found) >= 2 else []
+
+
+def _latest(body: Body, years: list[int]) -> list[tuple[int | None, str]]:
+    """The body's reports of the years asked, or its latest report when none is asked."""
+    if years:
+        return [(y, r) for y, r in body.reports if y in years]
+    dated: list[tuple[int | None, str]] = [(y, r) for y, r in body.reports if y is not None]
+    return dated[-1:] if dated else body.reports[-1:]
+
+
+def _across_named(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest:
+    """Bodies the question names one by one: which is larger (哪个多), how much larger (A比B多多少), or each figure.
+
+    Years: those asked (each body × year is wanted), else each body's latest report."""
+    years = _years(folded)
+    chosen = [(b, _latest(b, years)) for b in bodies]
+    names = tuple(b.name for b in bodies)
+    ids = tuple(r for _, reports in chosen for _, r in reports)
+    wanted = tuple((n, y) for n in names for y in years)
+    which = WHICH_MORE.search(folded)
+    if RANKING.search(folded) or which:
+        least = bool(LEAST.search(folded)) or bool(which and which.group(1) in "少低小")
+        return ComparisonRequest(Shape.RANKING, cell, names, tuple(years), ids, wanted, most=not least)
+    if DIFFERENCE.search(folded) and "比" in folded and len(years) <= 1:
+        return ComparisonRequest(Shape.BODIES_DIFFERENCE, cell, names[:2], tuple(years), ids, wanted)
+    return ComparisonRequest(Shape.SERIES, cell, names, tuple(sorted(years)), ids, wanted)

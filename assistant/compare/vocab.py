@@ -25,6 +25,10 @@ LAST_N_YEARS = re.compile(r"(?:近|最近|过去|前)([0-9]{1,2}|[一二两三�
 SERIES = re.compile(r"历年|各年|逐年|每年|这几年|近几年|最近几年|趋势|变化情况|走势")
 #: "哪年/哪一年…最多": rank the years of one body.
 WHICH_YEAR = re.compile(r"哪(?:一|个)?年")
+#: "哪个多/谁多/哪个高": two or more named bodies, which has the larger (or smaller) figure.
+WHICH_MORE = re.compile(r"(?:哪个|哪一个|哪家|谁)[^，。？?]{0,20}?(?:更)?(多|少|高|低|大|小)")
+#: Words that join the bodies a question names ("淮安市和洪泽区", "平潭、常州").
+JOINERS = re.compile(r"以及|[和与及、跟同或]|(?<!相)比")
 #: A year span: "2021年到2023年", "2021-2023年", "2021至2023年".
 YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?度?\s*(?:到|至|-|~|—)\s*((?:19|20)\d{2})\s*年")
 
