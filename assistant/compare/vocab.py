@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from index.identity.vocab import DEPARTMENT, GOVERNMENT, INSTITUTION, OFFICE
 
-#: "最多/最少/排名…": the question ranks bodies.
-RANKING = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排行|排序|排第|名列|前[二三四五六七八九十]名?|第一")
+#: "最多/最少…": a superlative; it ranks only together with a "which" (哪个区县 / 最多的部门 / 哪一年).
+SUPERLATIVE = re.compile(r"最多|最少|最高|最低|最大|最小")
+#: "排名/排行…": asks for a ranking by itself.
+RANKING = re.compile(r"排名|排行|排序|排第|名列")
 #: Of these, the ones that ask for the smallest first.
 LEAST = re.compile(r"最少|最低|最小|倒数")
 #: "多了多少/相差/增加…": the question asks for a difference.
