@@ -272,6 +272,7 @@ def test_not_a_comparison(compare_index: Store) -> None:
     assert _request(compare_index, "示例市东坪区2023年收到多少申请？") is None
     assert _request(compare_index, "示例市东坪区予以公开和部分公开分别是多少？", "予以公开") is None
     assert _request(compare_index, "示例市东坪区2023年第一项申请最多的是哪类申请人？") is None  # no body kind asked
+    assert _request(compare_index, "示例市东坪区2023年有多少件申请结转到2024年办理？", "结转下年度") is None  # a date
 
 
 # ---------------------------------------------------------------- the CLI and the staff tab's handlers

@@ -30,6 +30,8 @@ from assistant.compare.cells import Cell
 from assistant.compare.vocab import (
     ANY_BODY,
     BODY_KIND_BY_WORD,
+    DATE_YEAR_AFTER,
+    DATE_YEAR_BEFORE,
     DIFFERENCE,
     JOINERS,
     LAST_N_YEARS,
@@ -97,7 +99,15 @@ def cell_of(spec: Any) -> Cell | None:
 
 
 def _years(folded: str) -> list[int]:
-    return list(dict.fromkeys(int(y) for y in YEAR.findall(folded)))
+    """Years the question asks about, in order: not those that date something ("结转到2026年", "2025年12月")."""
+    years: list[int] = []
+    for m in YEAR.finditer(folded):
+        if DATE_YEAR_BEFORE.search(folded[max(0, m.start() - 6) : m.start()]) or DATE_YEAR_AFTER.match(
+            folded[m.end() :]
+        ):
+            continue
+        years.append(int(m.group(1)))
+    return list(dict.fromkeys(years))
 
 
 def _reports(bodies: list[Body], years: list[int] | None) -> list[str]:
