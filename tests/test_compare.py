@@ -6,18 +6,28 @@ index: the catalogue's facts and texts, issuer resolution, and questions read in
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from assistant.cli import main
 from assistant.compare import Status, cell, compare, difference, figure_of, find_row, ranking
 from assistant.compare.answer import difference_answer, ranking_answer, series_answer
 from assistant.compare.core import ReportData, ReportRef
 from assistant.compare.intent import ComparisonRequest, Shape, read_request
 from assistant.compare.source import answer_request, compare_catalogue
 from assistant.query.issuers import issuer_index, resolve_reports
+from assistant.ui import compare_handlers as ch
+from assistant.ui.handlers import AppContext, staff_login
+from assistant.ui.render import esc
 from index.config import Settings
+from index.errors import DisclosureError
 from index.ingest import Indexer
 from index.storage.store import Store
 from index.tables import read_tables
@@ -261,3 +271,137 @@ def test_question_last_three_years_of_one_body(compare_index: Store) -> None:
 def test_not_a_comparison(compare_index: Store) -> None:
     assert _request(compare_index, "示例市东坪区2023年收到多少申请？") is None
     assert _request(compare_index, "示例市东坪区予以公开和部分公开分别是多少？", "予以公开") is None
+    assert _request(compare_index, "示例市东坪区2023年第一项申请最多的是哪类申请人？") is None  # no body kind asked
+    assert _request(compare_index, "示例市东坪区2023年有多少件申请结转到2024年办理？", "结转下年度") is None  # a date
+
+
+# ---------------------------------------------------------------- the CLI and the staff tab's handlers
+
+
+def test_cli_compare_table_summary_and_csv(compare_index: Store) -> None:
+    runner = CliRunner()
+    data_dir = str(compare_index.settings.data_dir)
+    shown = runner.invoke(
+        main, ["--data-dir", data_dir, "compare", "--row", "本年新收", "--issuer", "东坪区", "--year", "2021-2023"]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "示例市东坪区人民政府 2022年  -  报告未索引" in shown.output
+    assert "示例市东坪区人民政府 2023年比2021年多8件（20-12=8）" in shown.output
+    assert f"“{new_row(20)}”" in shown.output
+
+    as_csv = runner.invoke(main, ["--data-dir", data_dir, "compare", "--row", "本年新收", "--year", "2022", "--csv"])
+    rows = list(csv.DictReader(io.StringIO(as_csv.output)))
+    assert [(r["issuer"], r["status"], r["checked"]) for r in rows] == [("示例市南坪区人民政府", "failed", "failed")]
+
+    as_json = json.loads(
+        runner.invoke(main, ["--data-dir", data_dir, "compare", "--row", "予以公开", "--year", "2023", "--json"]).output
+    )
+    assert as_json["cell"]["label"] == "予以公开" and len(as_json["figures"]) == 5
+    assert as_json["summary"][0].startswith("2023年排名：1. 云溪县人民政府 97件")
+
+    wrong = runner.invoke(main, ["--data-dir", data_dir, "compare", "--row", "不存在的行"])
+    assert wrong.exit_code == 2 and "no table row matches" in wrong.output
+    listed = runner.invoke(main, ["--data-dir", data_dir, "compare", "--list"])
+    assert "表四 行政复议  [总计、结果维持、结果纠正、其他结果、尚未审结]" in listed.output
+
+
+@pytest.fixture(scope="module")
+def staff_ctx(compare_index: Store) -> AppContext:
+    settings = compare_index.settings.with_(staff_user="staff", staff_password="pw-数据")
+    return AppContext.open(settings)
+
+
+def test_handlers_need_a_staff_session(staff_ctx: AppContext) -> None:
+    for call in (
+        lambda t: ch.scope_choices(staff_ctx, t),
+        lambda t: ch.run_comparison(staff_ctx, t, ch.row_choices()[0], None, [], ["2023"]),
+        lambda t: ch.show_figure(staff_ctx, t, None, 0),
+        lambda t: ch.export_all_facts(staff_ctx, t),
+    ):
+        with pytest.raises(DisclosureError, match="登录"):
+            call(None)
+        with pytest.raises(DisclosureError, match="登录"):
+            call("forged-token")
+    with pytest.raises(DisclosureError, match="用户名或密码错误"):
+        staff_login(staff_ctx, "staff", "wrong")
+
+
+def test_handlers_compare_show_cited_rows_and_export(staff_ctx: AppContext, tmp_path: Path) -> None:
+    token = staff_login(staff_ctx, "staff", "pw-数据")
+    bodies, years = ch.scope_choices(staff_ctx, token)
+    assert "示例市东坪区人民政府" in bodies and years[0] == "2023"
+    assert ch.column_choices("表四 行政复议")[0] == "总计"
+
+    view = ch.run_comparison(
+        staff_ctx,
+        token,
+        "表三 一、本年新收政府信息公开申请数量",
+        "总计",
+        ["示例市东坪区人民政府", "示例市南坪区人民政府"],
+        ["2021", "2022", "2023"],
+    )
+    assert view.chart == ch.LINE and list(view.plot.columns) == [ch.PLOT_YEAR, ch.PLOT_VALUE, ch.PLOT_BODY]
+    assert sorted(view.plot[ch.PLOT_VALUE].tolist()) == [4.0, 12.0, 20.0]  # the failed 2022 cell is not plotted
+    by_key = {(r[0], r[1]): r for r in view.rows}
+    assert by_key[("示例市南坪区人民政府", 2022)][4] == "勾稽未通过，未采用"
+    assert by_key[("示例市东坪区人民政府", 2022)][4] == "报告未索引"
+    assert by_key[("示例市东坪区人民政府", 2023)][6] == new_row(20)
+    assert esc("示例市东坪区人民政府 2023年比2021年多8件（20-12=8）") in view.summary  # report text is escaped
+    assert "示例市南坪区人民政府 2022年" in view.warnings and "≠" in view.warnings
+
+    index = next(
+        i for i, f in enumerate(view.comparison.figures) if (f.issuer, f.year) == ("示例市东坪区人民政府", 2023)
+    )
+    html = ch.show_figure(staff_ctx, token, view.comparison, index)
+    assert f"<mark>{esc(new_row(20))}</mark>" in html and esc("示例市东坪区人民政府-2023.txt") in html
+    failed = next(
+        i for i, f in enumerate(view.comparison.figures) if f.year == 2022 and f.issuer.startswith("示例市南坪区")
+    )
+    assert "勾稽未通过" in ch.show_figure(staff_ctx, token, view.comparison, failed)
+
+    one_year = ch.run_comparison(staff_ctx, token, "表四 行政复议", None, [], ["2023"])
+    assert one_year.chart == ch.BAR and len(one_year.rows) == 5
+
+    with pytest.raises(DisclosureError, match="请至少选择"):
+        ch.run_comparison(staff_ctx, token, "表四 行政复议", None, [], [])
+    with pytest.raises(DisclosureError, match="无法对比"):
+        ch.run_comparison(staff_ctx, token, "表四 行政复议", "自然人", [], ["2023"])
+
+    path = Path(ch.export_comparison(staff_ctx, token, view.comparison, tmp_path))
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 6 and {r["status"] for r in rows} == {"ok", "failed", "not_indexed"}
+    every = Path(ch.export_all_facts(staff_ctx, token, tmp_path))
+    facts = list(csv.DictReader(io.StringIO(every.read_text(encoding="utf-8-sig"))))
+    assert {r["issuer"] for r in facts} >= {"示例市东坪区人民政府", "云溪县人民政府"}
+    assert list(facts[0])[:8] == ["issuer", "year", "table", "row", "column", "value", "unit", "report_id"]
+
+
+def test_question_names_several_bodies(compare_index: Store) -> None:
+    each = _request(compare_index, "示例市东坪区和西坪区2023年收到的申请分别是多少？")
+    assert each is not None and each.shape == Shape.SERIES
+    assert each.issuers == ("示例市东坪区人民政府", "示例市西坪区人民政府") and each.years == (2023,)
+    said = answer_request("q", each, compare_index.catalogue).answer
+    assert said == (
+        "示例市东坪区人民政府新收政府信息公开申请：2023年20件[1]。示例市西坪区人民政府新收政府信息公开申请：2023年31件[2]。"
+    )
+
+    more = _request(compare_index, "示例市西坪区比东坪区多收了多少申请？")
+    assert more is not None and more.shape == Shape.BODIES_DIFFERENCE
+    answer = answer_request("q", more, compare_index.catalogue)
+    assert answer.answer == (
+        "新收政府信息公开申请：示例市西坪区人民政府2023年31件[1]，示例市东坪区人民政府2023年20件[2]；"
+        "示例市西坪区人民政府比示例市东坪区人民政府多11件（31-20=11）。"
+    )
+    which = _request(compare_index, "示例市东坪区和南坪区哪个收到的申请少？")
+    assert which is not None and which.shape == Shape.RANKING and not which.most
+    assert answer_request("q", which, compare_index.catalogue).answer.startswith(
+        "新收政府信息公开申请最少的是示例市南坪区人民政府（4件）[1]"
+    )
+
+
+def test_question_which_year_of_one_body(compare_index: Store) -> None:
+    request = _request(compare_index, "示例市东坪区哪一年收到的申请最多？")
+    assert request is not None and request.shape == Shape.RANKING and request.years == (2021, 2023)
+    assert answer_request("q", request, compare_index.catalogue).answer == (
+        "示例市东坪区人民政府各年度中，新收政府信息公开申请最多的是2023年（20件）[1]，其次是2021年（12件）[2]。"
+    )

@@ -154,6 +154,33 @@ def difference_answer(question: str, comparison: Comparison, first: int, second:
     return _answer(question, comparison, _close(sentences), citer)
 
 
+def bodies_difference_answer(question: str, comparison: Comparison, first: str, second: str) -> Answer:
+    """Two bodies: each figure (its year named) and ``A比B多3098件（3119-21=3098）``, or why it cannot be computed."""
+    citer = Citer(comparison.cell.table)
+
+    def figure(issuer: str) -> Figure | None:
+        mine = comparison.of_issuer(issuer)
+        return next((f for f in reversed(mine) if f.ok), mine[-1] if mine else None)
+
+    a, b = figure(first), figure(second)
+    figures = [f for f in (a, b) if f is not None]
+    pieces = [f"{f.issuer}{f.when}{f.shown}{citer.marks(f)}" for f in figures if f.ok]
+    parts = [f"{comparison.cell.label}：" + "，".join(pieces)] if pieces else []
+    diff = difference(a, b) if a is not None and b is not None else None
+    if diff is not None:
+        if diff.delta == 0:
+            parts.append(f"{first}与{second}相同（{diff.expression}）")
+        else:
+            more = "多" if diff.more else "少"
+            parts.append(f"{first}比{second}{more}{_amount(abs(diff.delta), diff.first.unit)}（{diff.expression}）")
+        if a is not None and b is not None and a.year != b.year:
+            parts.append("注意两者年度不同")
+    else:
+        gone = missing_sentence([f for f in figures if not f.ok], one_issuer=False)
+        parts.append(f"{gone}，无法计算两者之差" if gone else "无法计算两者之差")
+    return _answer(question, comparison, _close(["；".join(parts)]), citer)
+
+
 def _amount(value: float, unit: str) -> str:
     return f"{format_value(value)}{unit}"
 
@@ -166,9 +193,12 @@ def ranking_answer(question: str, comparison: Comparison, *, most: bool = True, 
     citer = Citer(comparison.cell.table)
     ranked = ranking(comparison.figures, most=most)
     by_year = len(comparison.issuers) == 1 and len(comparison.years) > 1
+    mixed_years = not by_year and len({f.year for _, f in ranked}) > 1  # bodies' latest reports differ in year
 
     def name(f: Figure) -> str:
-        return f.when if by_year else f.issuer
+        if by_year:
+            return f.when
+        return f"{f.issuer}{f.when}" if mixed_years else f.issuer
 
     word = "最多" if most else "最少"
     if comparison.cell.unit.endswith("元"):
@@ -204,6 +234,8 @@ def answer_comparison(question: str, request: ComparisonRequest, comparison: Com
         answer = ranking_answer(question, comparison, most=request.most, scope=request.scope_words)
     elif request.shape == Shape.DIFFERENCE:
         answer = difference_answer(question, comparison, *request.years[:2])
+    elif request.shape == Shape.BODIES_DIFFERENCE:
+        answer = bodies_difference_answer(question, comparison, *request.issuers[:2])
     else:
         answer = series_answer(question, comparison)
     answer.notes.extend(request.notes)

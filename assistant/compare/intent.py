@@ -5,7 +5,7 @@
 the cell the question names, into a :class:`ComparisonRequest`; None when the question is not a
 comparison (it is then answered as any other question). Shapes, first match wins:
 
-* **ranking** — a ranking word (最多/最少/排名…, :data:`~assistant.compare.vocab.RANKING`): the
+* **ranking** — 排名/排行, or a superlative (最多/最少…) with a "which" (哪个区县, 最多的部门): the
   bodies of the kind asked (``哪个区县`` county-level governments, ``哪个部门`` departments, …,
   :data:`~assistant.compare.vocab.BODY_KINDS`), under the place the question names if any, in the
   year asked (else the latest year any of them has). Of a place's government and its office, the
@@ -30,19 +30,24 @@ from assistant.compare.cells import Cell
 from assistant.compare.vocab import (
     ANY_BODY,
     BODY_KIND_BY_WORD,
+    DATE_YEAR_AFTER,
+    DATE_YEAR_BEFORE,
     DIFFERENCE,
+    JOINERS,
     LAST_N_YEARS,
     LEAST,
     PREVIOUS_YEAR,
     RANKING,
     SERIES,
+    SUPERLATIVE,
     WHICH,
+    WHICH_MORE,
     WHICH_YEAR,
     YEAR_SPAN,
     BodyKind,
     number_of_years,
 )
-from assistant.query.issuers import Body, IssuerIndex, ReportScope
+from assistant.query.issuers import Body, IssuerIndex, ReportScope, resolve_reports
 from index.identity.vocab import GOVERNMENT, OFFICE
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -58,8 +63,9 @@ KIND_NEAR = re.compile(
 
 class Shape(StrEnum):
     RANKING = "ranking"
-    DIFFERENCE = "difference"
+    DIFFERENCE = "difference"  # one body, two years
     SERIES = "series"
+    BODIES_DIFFERENCE = "bodies_difference"  # two bodies ("淮安市比洪泽区多收了多少")
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,15 @@ def cell_of(spec: Any) -> Cell | None:
 
 
 def _years(folded: str) -> list[int]:
-    return list(dict.fromkeys(int(y) for y in YEAR.findall(folded)))
+    """Years the question asks about, in order: not those that date something ("结转到2026年", "2025年12月")."""
+    years: list[int] = []
+    for m in YEAR.finditer(folded):
+        if DATE_YEAR_BEFORE.search(folded[max(0, m.start() - 6) : m.start()]) or DATE_YEAR_AFTER.match(
+            folded[m.end() :]
+        ):
+            continue
+        years.append(int(m.group(1)))
+    return list(dict.fromkeys(years))
 
 
 def _reports(bodies: list[Body], years: list[int] | None) -> list[str]:
@@ -104,7 +118,10 @@ def read_request(folded: str, scope: ReportScope, index: IssuerIndex, cell: Cell
     """The comparison ``folded`` asks for (see the module docstring), or None."""
     if cell is None:
         return None
-    if RANKING.search(folded):
+    named = _named_bodies(folded, index)
+    if len(named) >= 2:
+        return _across_named(folded, named, cell)
+    if _ranks(folded):
         ranked = _ranking(folded, scope, index, cell)
         if ranked is not None:
             return ranked
@@ -112,6 +129,14 @@ def read_request(folded: str, scope: ReportScope, index: IssuerIndex, cell: Cell
     if not bodies:
         return None
     return _difference(folded, bodies, cell) or _series(folded, bodies, cell)
+
+
+def _ranks(folded: str) -> bool:
+    """A ranking: 排名/排行, or a superlative with a "which" (哪个区县…最多, 最多的部门, 哪一年…最多)."""
+    if RANKING.search(folded):
+        return True
+    which = WHICH.search(folded) or KIND_NEAR.search(folded) or WHICH_YEAR.search(folded)
+    return bool(SUPERLATIVE.search(folded) and which)
 
 
 def _difference(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest | None:
@@ -161,14 +186,14 @@ def _series(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest | 
     names = tuple(b.name for b in bodies)
     chosen = sorted(wanted_years) if wanted_years is not None else indexed
     return ComparisonRequest(
-        Shape.SERIES if not (WHICH_YEAR.search(folded) and RANKING.search(folded)) else Shape.RANKING,
+        Shape.RANKING if WHICH_YEAR.search(folded) and _ranks(folded) else Shape.SERIES,
         cell,
         names,
         tuple(chosen),
         tuple(_reports(bodies, wanted_years)),
         tuple((n, y) for n in names for y in chosen) if wanted_years is not None else (),
         most=not LEAST.search(folded),
-        scope_words=f"{names[0]}各年度中" if len(names) == 1 else "",
+        scope_words=f"{names[0]}各年度中，" if len(names) == 1 else "",
         notes=(note,) if note else (),
     )
 
@@ -230,3 +255,49 @@ def _one_per_place(bodies: list[Body], year: int) -> list[Body]:
     return [
         b for b in bodies if not (b.organ_class == OFFICE and b.deepest is not None and b.deepest.name in governments)
     ]
+
+
+# ---------------------------------------------------------------- several bodies named
+
+
+def _named_bodies(folded: str, index: IssuerIndex) -> list[Body]:
+    """Bodies named one by one ("淮安市和洪泽区", "平潭比常州"): each piece between joining words resolved
+    on its own; two or more distinct bodies, in the order named, or [] when the question names fewer."""
+    pieces = [p for p in JOINERS.split(folded) if p]
+    if len(pieces) < 2:
+        return []
+    found: list[Body] = []
+    for piece in pieces:
+        scope = resolve_reports(piece, index)
+        if scope.matched_by != "name" or len(scope.issuers) != 1:
+            continue
+        body = index.bodies.get(scope.issuers[0])
+        if body is not None and body not in found:
+            found.append(body)
+    return found if len(found) >= 2 else []
+
+
+def _latest(body: Body, years: list[int]) -> list[tuple[int | None, str]]:
+    """The body's reports of the years asked, or its latest report when none is asked."""
+    if years:
+        return [(y, r) for y, r in body.reports if y in years]
+    dated: list[tuple[int | None, str]] = [(y, r) for y, r in body.reports if y is not None]
+    return dated[-1:] if dated else body.reports[-1:]
+
+
+def _across_named(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest:
+    """Bodies the question names one by one: which is larger (哪个多), how much larger (A比B多多少), or each figure.
+
+    Years: those asked (each body × year is wanted), else each body's latest report."""
+    years = _years(folded)
+    chosen = [(b, _latest(b, years)) for b in bodies]
+    names = tuple(b.name for b in bodies)
+    ids = tuple(r for _, reports in chosen for _, r in reports)
+    wanted = tuple((n, y) for n in names for y in years)
+    which = WHICH_MORE.search(folded)
+    if _ranks(folded) or which:
+        least = bool(LEAST.search(folded)) or bool(which and which.group(1) in "少低小")
+        return ComparisonRequest(Shape.RANKING, cell, names, tuple(years), ids, wanted, most=not least)
+    if DIFFERENCE.search(folded) and "比" in folded and len(years) <= 1:
+        return ComparisonRequest(Shape.BODIES_DIFFERENCE, cell, names[:2], tuple(years), ids, wanted)
+    return ComparisonRequest(Shape.SERIES, cell, names, tuple(sorted(years)), ids, wanted)

@@ -67,6 +67,42 @@ def select(records: Sequence[ReportRecord], issuers: Sequence[str] = (), years: 
     return Selection(chosen, wanted)
 
 
+def match_issuers(records: Sequence[ReportRecord], names: Sequence[str]) -> list[str]:
+    """Indexed bodies for names as staff type them: the exact name, else every body whose name contains it.
+
+    Raises ValueError naming the text no indexed body matches.
+    """
+    known = sorted({r.issuer for r in records if r.issuer})
+    out: list[str] = []
+    for name in names:
+        wanted = name.strip()
+        if not wanted:
+            continue
+        hits = [wanted] if wanted in known else [k for k in known if wanted in k]
+        if not hits:
+            raise ValueError(f"no indexed body matches {wanted!r} (see `disclosure reports`)")
+        out.extend(h for h in hits if h not in out)
+    return out
+
+
+def parse_years(values: Sequence[str | int]) -> list[int]:
+    """``["2021", "2023-2025"]`` -> ``[2021, 2023, 2024, 2025]``; ValueError for anything else."""
+    years: set[int] = set()
+    for value in values:
+        text = str(value).strip()
+        if not text:
+            continue
+        first, _, last = text.partition("-")
+        try:
+            a, b = int(first), int(last or first)
+        except ValueError:
+            raise ValueError(f"year {text!r} is not a year or a range like 2021-2023") from None
+        if not (1990 <= a <= b <= 2100):
+            raise ValueError(f"year {text!r} is outside 1990-2100 or its range is reversed")
+        years.update(range(a, b + 1))
+    return sorted(years)
+
+
 def compare_catalogue(
     catalogue: Catalogue, cell: Cell, issuers: Sequence[str] = (), years: Sequence[int] = ()
 ) -> Comparison:

@@ -10,12 +10,17 @@ from dataclasses import dataclass
 
 from index.identity.vocab import DEPARTMENT, GOVERNMENT, INSTITUTION, OFFICE
 
-#: "最多/最少/排名…": the question ranks bodies.
-RANKING = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排行|排序|排第|名列|前[二三四五六七八九十]名?|第一")
+#: "最多/最少…": a superlative; it ranks only together with a "which" (哪个区县 / 最多的部门 / 哪一年).
+SUPERLATIVE = re.compile(r"最多|最少|最高|最低|最大|最小")
+#: "排名/排行…": asks for a ranking by itself.
+RANKING = re.compile(r"排名|排行|排序|排第|名列")
 #: Of these, the ones that ask for the smallest first.
 LEAST = re.compile(r"最少|最低|最小|倒数")
 #: "多了多少/相差/增加…": the question asks for a difference.
-DIFFERENCE = re.compile(r"比|相比|较|同比|多了?|少了?|增加|减少|增长|下降|上升|相差|差距|差额|差了|差多少|增减|变化")
+DIFFERENCE = re.compile(r"比(?!例|率|重)|较|增加|减少|增长|下降|上升|相差|差距|差额|差了|差多少|增减|变化|多了|少了")
+#: A year that is a date in the question, not a year asked about: "结转到2026年", "截至2025年12月".
+DATE_YEAR_BEFORE = re.compile(r"(?:截至|截止|结转到?|转到|转至|延至|于)\s*$")
+DATE_YEAR_AFTER = re.compile(r"^\s*\d{1,2}\s*月")
 #: "比上年/比去年": the year before the year asked.
 PREVIOUS_YEAR = re.compile(r"(?:比|较|相比|对比)(?:上一?年度?|去年|前一年)")
 #: "近三年/最近3年/过去五年": the latest N years (N in digits or Chinese numerals).
@@ -25,6 +30,10 @@ LAST_N_YEARS = re.compile(r"(?:近|最近|过去|前)([0-9]{1,2}|[一二两三�
 SERIES = re.compile(r"历年|各年|逐年|每年|这几年|近几年|最近几年|趋势|变化情况|走势")
 #: "哪年/哪一年…最多": rank the years of one body.
 WHICH_YEAR = re.compile(r"哪(?:一|个)?年")
+#: "哪个多/谁多/哪个高": two or more named bodies, which has the larger (or smaller) figure.
+WHICH_MORE = re.compile(r"(?:哪个|哪一个|哪家|谁)[^，。？?]{0,20}?(?:更)?(多|少|高|低|大|小)")
+#: Words that join the bodies a question names ("淮安市和洪泽区", "平潭、常州").
+JOINERS = re.compile(r"以及|[和与及、跟同或]|(?<!相)比")
 #: A year span: "2021年到2023年", "2021-2023年", "2021至2023年".
 YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?度?\s*(?:到|至|-|~|—)\s*((?:19|20)\d{2})\s*年")
 
