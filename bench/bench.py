@@ -573,6 +573,21 @@ def _ingest(spec: str, settings: Any, store: Any, reports_dir: Path, indexer_cls
     }
 
 
+def _new_generation_cost(assistant: Any) -> dict[str, float]:
+    """What the first question after a writer publishes pays once: a new snapshot and issuer index."""
+    from assistant.query import issuer_index
+    from index.storage.store import Store
+
+    store = Store(assistant.store.settings)
+    store.use_embeddings(assistant.store.embeddings)
+    t0 = time.perf_counter()
+    store.snapshot()
+    t1 = time.perf_counter()
+    issuer_index(store)
+    t2 = time.perf_counter()
+    return {"snapshot_s": t1 - t0, "issuer_index_s": t2 - t1}
+
+
 def _ask(spec: str, assistant: Any, args: argparse.Namespace, tqdm: Any) -> dict[str, Any]:
     """Warm ``ask`` latency over templated questions about the indexed reports."""
     reports = list(assistant.store.snapshot().reports)
@@ -616,6 +631,7 @@ def _ask(spec: str, assistant: Any, args: argparse.Namespace, tqdm: Any) -> dict
         pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(40)
         profile = buf.getvalue()
     return {
+        "new_generation": _new_generation_cost(assistant),
         "questions": len(questions),
         "ask_samples": len(lat),
         "ask_p50_ms": percentile(lat, 50),
@@ -795,6 +811,14 @@ def render(
     row(
         "… retrieve (analysis + search) / answer, p50",
         lambda r: f"{r['retrieve_p50_ms']:.0f} ms / {r['answer_p50_ms']:.0f} ms",
+    )
+    row(
+        "first question after a publish: snapshot / issuer index (once per generation)",
+        lambda r: (
+            f"{r['new_generation']['snapshot_s'] * 1000:.0f} ms / {r['new_generation']['issuer_index_s'] * 1000:.0f} ms"
+            if r.get("new_generation")
+            else "—"
+        ),
     )
     row(
         "`ask` samples (questions × passes)",
