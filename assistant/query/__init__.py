@@ -1,10 +1,16 @@
-"""Question analysis: what kind of value is asked for, and which issuer and year are named.
+"""Question analysis: the question is read once, here, into everything the answerers need.
 
-Issuers are matched against the catalogue, tolerant of short forms: a catalogue issuer
-``南京市高淳区人民政府`` is named by ``高淳区`` or ``高淳``; ``常州市机关事务管理局`` by
-``常州机关事务局``. A place or body the question names that matches no indexed issuer is
-reported in ``unknown_mentions`` so the answerer can abstain instead of answering from
-another body's report.
+:func:`analyse` returns a :class:`QueryAnalysis`: the reports in scope (issuer and year, from
+:mod:`assistant.query.scope`), the kinds of value asked for, and one :class:`Target` per value
+(its content words with the issuer's and place's words and the question words removed, the
+template slot it names, the unit it wants). Answerers read the analysis, never the question
+string. Vocabulary is data (:mod:`assistant.query.vocabulary`).
+
+>>> a = analyse("2022年示例区予以公开和部分公开各多少件？", [])
+>>> [t.cell.label for t in a.targets]
+['予以公开', '部分公开']
+>>> a.year, a.targets[0].unit
+(2022, '件')
 """
 
 from __future__ import annotations
@@ -15,14 +21,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.query.issuers import issuer_aliases, issuer_score, place_mentions
-from assistant.query.kinds import detect_kinds
+from assistant.query.kinds import CONTACT_KINDS, DATE_KINDS, detect_kinds
+from assistant.query.scope import Scope, resolve_scope
+from assistant.query.targets import MASK, CellSpec, Target, split_targets
+from assistant.query.vocabulary import VOCAB
 from assistant.types import AnswerKind
 from index.storage.catalogue import ReportRecord
 from index.text.searchform import fold_query
 
-__all__ = ["QueryAnalysis", "analyse", "detect_kinds", "issuer_aliases", "issuer_score", "place_mentions"]
+__all__ = [
+    "CONTACT_KINDS",
+    "DATE_KINDS",
+    "CellSpec",
+    "QueryAnalysis",
+    "Scope",
+    "Target",
+    "analyse",
+    "detect_kinds",
+    "issuer_aliases",
+    "issuer_score",
+    "place_mentions",
+]
 
-YEAR_IN_QUESTION = re.compile(r"((?:19|20)\d{2})\s*年")
+YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)?|(?:本|今|当)年度?")
 
 
 @dataclass
@@ -38,10 +59,21 @@ class QueryAnalysis:
     issuers: list[str] = field(default_factory=list)
     unknown_mentions: list[str] = field(default_factory=list)
     missing_year: bool = False  # the issuer is indexed, but not for the year asked
+    targets: list[Target] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)  # a span of years asked about ("2021年到2023年")
+    yes_no: bool = False  # "收到申请了吗": the answer starts with 有/没有
+    every_body: bool = False  # "哪些单位…": one value per report in scope
+    change: bool = False  # "…的变化": the change between the first and the last year
+    residual: str = ""  # the question with issuer, year and report words masked (for retrieval and logs)
 
     @property
     def kind(self) -> AnswerKind:
         return self.kinds[0] if self.kinds else AnswerKind.GENERAL
+
+    @property
+    def across_reports(self) -> bool:
+        """One value per report: a span of years of one body, or every body of a year."""
+        return len(self.report_ids) > 1 and (bool(self.years) or self.every_body)
 
 
 def analyse(
@@ -53,84 +85,46 @@ def analyse(
     context: Mapping[str, Any] | None = None,
     text_of: Callable[[str], str] | None = None,
 ) -> QueryAnalysis:
-    """Analyse ``question`` against the indexed ``reports``.
-
-    ``issuer``/``year`` are explicit filters (UI); ``context`` holds the previous turn's
-    ``issuer``/``year`` for follow-ups such as ``那传真呢？``; ``text_of`` gives a report's search
-    text, asked only for reports whose issuer could not be read.
-    """
+    """Analyse ``question`` against the indexed ``reports`` (see :func:`assistant.query.scope.resolve_scope`)."""
     folded = fold_query(question)
-    kinds = detect_kinds(folded)
-    years = [int(y) for y in YEAR_IN_QUESTION.findall(folded)]
-    asked_year = year if year is not None else (years[0] if years else None)
-
-    scored: list[tuple[float, ReportRecord]] = []
-    target = fold_query(issuer) if issuer else folded
-    for r in reports:
-        s = issuer_score(r.issuer or "", target)
-        if s > 0:
-            scored.append((s, r))
-    issuer_mentioned = bool(scored)
-    unknown: list[str] = []
-    if scored:
-        top = max(s for s, _ in scored)
-        if asked_year is not None:
-            # the best-named issuer *of that year*, when the top issuer has no report that year
-            of_year = [(s, r) for s, r in scored if r.year == asked_year and s >= 10]
-            if of_year and not any(r.year == asked_year for s, r in scored if s >= top - 1e-9):
-                top = max(s for s, _ in of_year)
-                scored = of_year
-        chosen = [r for s, r in scored if s >= top - 1e-9]
-    else:
-        chosen = []
-        mentions = place_mentions(folded)
-        if issuer:
-            unknown.append(issuer)
-        elif mentions:
-            # a place no indexed issuer carries: only reports whose issuer could not be read
-            # (issuer None) may still be about it, when their own text names the place
-            nameless = [
-                r for r in reports if not r.issuer and text_of is not None and any(m in text_of(r.id) for m in mentions)
-            ]
-            if nameless:
-                chosen = nameless
-                issuer_mentioned = True
-            else:
-                unknown = mentions
-        elif context and context.get("issuer"):
-            chosen = [r for r in reports if r.issuer == context.get("issuer")]
-            issuer_mentioned = bool(chosen)
-            if asked_year is None and context.get("year"):
-                asked_year = int(context["year"])
-
-    missing_year = False
-    missing_issuers: list[str] = []
-    span = sorted(set(years)) if year is None and len(set(years)) >= 2 else []
-    if chosen and span:
-        # "2021年到2023年" / "2021年和2022年": every report of the issuer in that range
-        in_range = [r for r in chosen if r.year is not None and span[0] <= r.year <= span[-1]]
-        if in_range:
-            chosen = in_range
-            asked_year = None
-    if chosen and asked_year is not None:
-        same_year = [r for r in chosen if r.year == asked_year]
-        if same_year:
-            chosen = same_year
-        else:
-            missing_year = True
-            missing_issuers = sorted({r.issuer or "" for r in chosen})
-            chosen = []
-    elif not chosen and asked_year is not None and not unknown:
-        chosen = [r for r in reports if r.year == asked_year]
-    chosen.sort(key=lambda r: -(r.year or 0))
+    scope = resolve_scope(folded, reports, issuer=issuer, year=year, context=context, text_of=text_of)
+    residual = _residual(folded, scope)
+    kinds = detect_kinds(residual)
+    change = bool(VOCAB.change.search(residual))
+    if change and len(scope.years) >= 2:  # "…的变化" across years: the change is computed, not looked up
+        residual = VOCAB.change.sub(lambda m: MASK * len(m.group(0)), residual)
+    targets = split_targets(residual, kinds)
     return QueryAnalysis(
         question=question,
         folded=folded,
         kinds=kinds,
-        year=asked_year,
-        issuer_mentioned=issuer_mentioned,
-        report_ids=[r.id for r in chosen],
-        issuers=sorted({r.issuer or "" for r in chosen}) or missing_issuers,
-        unknown_mentions=unknown,
-        missing_year=missing_year,
+        year=scope.year,
+        issuer_mentioned=scope.issuer_mentioned,
+        report_ids=scope.report_ids,
+        issuers=scope.issuers,
+        unknown_mentions=scope.unknown_mentions,
+        missing_year=scope.missing_year,
+        targets=targets,
+        years=scope.years,
+        yes_no=bool(VOCAB.yes_no.search(folded)),
+        every_body=bool(VOCAB.every_body.search(folded)),
+        change=change,
+        residual=residual,
     )
+
+
+def _residual(folded: str, scope: Scope) -> str:
+    """The question with the issuer's words, years and the words naming the report masked out."""
+    chars = list(folded)
+
+    def mask(start: int, end: int) -> None:
+        for i in range(start, end):
+            chars[i] = MASK
+
+    for start, end in scope.mention_spans:
+        mask(start, end)
+    for m in YEAR_WORDS.finditer(folded):
+        mask(m.start(), m.end())
+    for m in VOCAB.report_words.finditer(folded):
+        mask(m.start(), m.end())
+    return "".join(chars)
