@@ -1,1 +1,1 @@
-"""Answer citizens' questions from the index with exact values and verified citations."""
+"""Questions to answers with verified citations: query -> retrieve -> answer (llm optional) -> cite; review, evaluate, cli, ui."""

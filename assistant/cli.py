@@ -100,17 +100,23 @@ def _print_results(results: list[IngestResult]) -> int:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read what symbolic links point to (regular files only); by default links are refused.",
+)
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
-    """Index report files and folders (recursive)."""
+def ingest(settings: Settings, paths: tuple[Path, ...], follow_symlinks: bool) -> None:
+    """Index report files and folders (recursive). Limits: see DISCLOSURE_MAX_* in the README."""
     from index.ingest import Indexer
 
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise DisclosureError(f"not found: {', '.join(missing)}")
+    settings.limits  # noqa: B018 - a bad limit setting fails here, before anything is read
     indexer = Indexer(settings)
     with progress_bar("ingest") as update:
-        results = indexer.ingest(list(paths), progress=update)
+        results = indexer.ingest(list(paths), progress=update, follow_symlinks=follow_symlinks)
     if _print_results(results):
         sys.exit(1)
 
@@ -289,26 +295,56 @@ def evaluate(
 
 
 @main.command()
-@click.argument("report_id")
+@click.argument("report_id", required=False)
+@click.option("--all", "all_reports", is_flag=True, help="Every indexed report instead of one.")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option(
+    "--csv",
+    "as_csv",
+    is_flag=True,
+    help="One CSV table: issuer, year, table, row, column, value, unit, report_id, checked, source, start, end.",
+)
 @click.pass_obj
-def facts(settings: Settings, report_id: str, as_json: bool) -> None:
-    """A report's tables (表二/三/四) as read, with warnings."""
-    from index.storage.store import Store
-    from index.tables import facts_to_json, load_facts, render_facts
+def facts(settings: Settings, report_id: str | None, all_reports: bool, as_json: bool, as_csv: bool) -> None:
+    """A report's tables (表二/三/四) as read, each cell's arithmetic check, and the warnings.
 
+    ``checked`` is passed (in an identity that holds), failed (in one that does not: never used as
+    an answer) or unchecked (no identity covers it).
+    """
+    from index.storage.store import Store
+    from index.tables import facts_to_json, load_facts, mark_checks, render_facts
+    from index.tables.export import ReportFacts, write_facts_csv
+
+    if as_json and as_csv:
+        raise DisclosureError("choose one of --json and --csv")
+    if all_reports == (report_id is not None):
+        raise DisclosureError("give one report id, or --all for every report (see `disclosure reports`)")
     store = Store(settings)
-    matches = store.catalogue.find_reports(report_id)
-    if len(matches) != 1:
-        raise DisclosureError(f"no single report with id {report_id!r} (see `disclosure reports`)")
-    report = matches[0]
-    found = load_facts(store.catalogue.conn, report.id)
-    warnings = [w for w in report.warnings if any(t in w for t in ("表", "table", "Table"))]
-    if as_json:
-        click.echo(json.dumps(facts_to_json(found, warnings), ensure_ascii=False, indent=2))
+    if all_reports:
+        reports = store.catalogue.reports()
     else:
-        click.echo(f"{report.issuer or '?'} {report.year or '?'}  {report.source}")
-        click.echo(render_facts(found, warnings))
+        reports = store.catalogue.find_reports(report_id or "")
+        if len(reports) != 1:
+            raise DisclosureError(f"no single report with id {report_id!r} (see `disclosure reports`)")
+    read = [(report, load_facts(store.catalogue.conn, report.id)) for report in reports]
+    if as_csv:
+        write_facts_csv(sys.stdout, (ReportFacts(r.id, r.issuer, r.year, r.source, found) for r, found in read))
+        return
+    blocks: list[dict[str, Any]] = []
+    for report, found in read:
+        stored = [w for w in report.warnings if any(t in w for t in ("表", "table", "Table"))]
+        arithmetic = mark_checks(found)[1]
+        warnings = stored + [w for w in arithmetic if w not in stored]
+        if as_json:
+            blocks.append(
+                {"report_id": report.id, "issuer": report.issuer, "year": report.year, "source": report.source}
+                | facts_to_json(found, warnings)
+            )
+        else:
+            click.echo(f"{report.issuer or '?'} {report.year or '?'}  {report.source}  [{report.id}]")
+            click.echo(render_facts(found, warnings))
+    if as_json:
+        click.echo(json.dumps(blocks if all_reports else blocks[0], ensure_ascii=False, indent=2))
 
 
 @main.command()

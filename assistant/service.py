@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +19,7 @@ from assistant.answer.candidates import CandidateCache
 from assistant.cite import ReportTexts, verify_citations
 from assistant.llm.answer import answer_with_llm
 from assistant.llm.backends import make_chat_model
+from assistant.plaintext import plain_text
 from assistant.query import QueryAnalysis, analyse
 from assistant.retrieve import HybridRetriever
 from assistant.types import Answer, Passage
@@ -127,7 +127,7 @@ class Assistant:
             answer.answer = abstain_text(analysis, years, issuers)
             answer.citations = []
             answer.passages = passages
-        answer.answer = strip_markup(answer.answer)  # citizens get plain text; quotes stay verbatim
+        answer.answer = plain_text(answer.answer)  # citizens get plain text; quotes stay verbatim
         answer.kind = analysis.kind
         t2 = time.perf_counter()
         answer.timings_ms = {
@@ -136,11 +136,3 @@ class Assistant:
             "total": (t2 - t0) * 1000,
         }
         return answer
-
-
-MARKUP_TAG = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
-
-
-def strip_markup(text: str) -> str:
-    """Remove HTML tags a report's text may carry (``<script>…</script>`` keeps only its text)."""
-    return MARKUP_TAG.sub("", text)

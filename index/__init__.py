@@ -1,1 +1,1 @@
-"""Turn disclosure-report files into a hybrid (BM25 + dense) index with a SQLite catalogue."""
+"""Files to a hybrid (BM25 + dense) index: load -> text (search form) -> parse -> chunk -> tables -> ingest -> storage."""

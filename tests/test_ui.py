@@ -18,7 +18,7 @@ import pytest
 from assistant.review.qa_log import QaLog, csv_cell
 from assistant.types import Answer, Citation
 from assistant.ui import handlers
-from assistant.ui.auth import AdminAuth
+from assistant.ui.auth import AdminAuth, StaffAuth
 from assistant.ui.handlers import AppContext
 from assistant.ui.render import esc, render_answer, render_in_context
 from index.config import Settings
@@ -29,10 +29,15 @@ from tests.factories import template_report, write_report
 TESTS = Path(__file__).resolve().parent
 SEED = TESTS / "data" / "changzhou-jgsw-2021.txt"
 ADMIN_USER, ADMIN_PASSWORD = "admin", "s3cret-测试"
+STAFF_USER, STAFF_PASSWORD = "staff", "核对-pw-2"
 PHONE_Q = "常州市机关事务管理局的联系电话是多少？"
 XSS_ISSUER = "样本县测试局"
 XSS_Q = "样本县测试局举办了几次政务开放日活动？"
 XSS_EXTRA = "本年度<script>alert(1)</script>举办政务开放日活动<img src=x onerror=alert(1)>3次。"
+MARKUP_ISSUER = "样本县标记局"
+#: An address line carrying an unclosed tag, entities and a script link (issue 11).
+MARKUP_ADDRESS = "地址:示例路8号<img src=x onerror=alert`x`//&amp;lt;b&amp;gt;<a href='javascript:alert(2)'>大院</a>"
+MARKUP_Q = "样本县标记局的地址是什么？"
 
 
 def free_port() -> int:
@@ -57,8 +62,15 @@ def write_xss_report(folder: Path) -> Path:
     return write_report(folder, "xss-2023.txt", text)
 
 
-def start_server(root: Path, *, admin: bool = True) -> Server:
-    """Index the seed and the XSS report into ``root``, then launch the real app on a free port."""
+def write_markup_report(folder: Path) -> Path:
+    """A report whose address line carries markup that must never reach an answer as markup."""
+    text = template_report(issuer=MARKUP_ISSUER, year=2023).replace("地址：示例路23号", MARKUP_ADDRESS)
+    assert MARKUP_ADDRESS in text
+    return write_report(folder, "markup-2023.txt", text)
+
+
+def start_server(root: Path, *, admin: bool = True, staff: bool = True) -> Server:
+    """Index the seed, the XSS and the markup reports into ``root``, then launch the real app on a free port."""
     from assistant.ui.app import create, launch_kwargs
     from index.ingest import Indexer
 
@@ -66,11 +78,14 @@ def start_server(root: Path, *, admin: bool = True) -> Server:
     reports.mkdir(parents=True)
     shutil.copy(SEED, reports / SEED.name)
     write_xss_report(reports)
+    write_markup_report(reports)
     settings = Settings().with_(
         data_dir=root / "data",
         port=free_port(),
         admin_user=ADMIN_USER if admin else None,
         admin_password=ADMIN_PASSWORD if admin else None,
+        staff_user=STAFF_USER if staff else None,
+        staff_password=STAFF_PASSWORD if staff else None,
     )
     results = Indexer(settings).ingest([reports])
     assert all(r.ok for r in results), [(r.source, r.error) for r in results]
@@ -190,6 +205,25 @@ def test_qa_log_records_reviews_and_exports(tmp_path: Path) -> None:
 
 
 # -- plain functions: admin login ---------------------------------------------------------------
+def test_staff_auth_admits_staff_and_admins_only() -> None:
+    off = StaffAuth(Settings())
+    assert not off.enabled
+    with pytest.raises(DisclosureError, match="DISCLOSURE_STAFF_USER"):
+        off.require("anything")
+    settings = Settings().with_(admin_user="admin", admin_password="apw", staff_user="staff", staff_password="spw")
+    staff, admin = StaffAuth(settings), AdminAuth(settings)
+    staff.require(staff.login("staff", "spw"))
+    staff.require(staff.login("admin", "apw"))  # admins are staff too
+    for user, password in (("staff", "apw"), ("admin", "spw"), ("staff", ""), (None, None)):
+        with pytest.raises(DisclosureError, match="错误"):
+            staff.login(user, password)
+    with pytest.raises(DisclosureError, match="错误"):
+        admin.login("staff", "spw")  # staff are not admins
+    with pytest.raises(DisclosureError, match="核对人员登录"):
+        staff.require(admin.login("admin", "apw"))  # sessions do not cross tabs
+    assert StaffAuth(Settings().with_(admin_user="a", admin_password="b")).enabled
+
+
 def test_admin_auth() -> None:
     off = AdminAuth(Settings())
     assert not off.enabled
@@ -241,7 +275,7 @@ def test_chat_stream_streams_then_gives_the_checked_answer_and_keeps_context(ser
 
 def test_chat_filters_come_from_the_catalogue(server: Server) -> None:
     issuers, years = handlers.filter_choices(server.ctx)
-    assert issuers[0] == "全部" and set(issuers) == {"全部", XSS_ISSUER, "常州市机关事务管理局"}
+    assert issuers[0] == "全部" and set(issuers) == {"全部", XSS_ISSUER, MARKUP_ISSUER, "常州市机关事务管理局"}
     assert years == ["全部", "2023", "2021"]
     answer = handlers.answer_question(server.ctx, "联系电话是多少？", issuer=XSS_ISSUER, year="2023")
     assert "0510-12345678" in answer.answer
@@ -251,18 +285,19 @@ def test_report_markup_is_escaped_in_chat_and_review(server: Server) -> None:
     history, _ = list(handlers.chat_stream(server.ctx, XSS_Q, [], None))[-1]
     final = history[-1]["content"]
     assert "&lt;script&gt;" in final and "<script" not in final and "<img" not in final
-    log_id = server.ctx.qa_log.recent(1)[0].id
-    html, choices = handlers.show_entry(server.ctx, log_id)
+    staff = handlers.staff_login(server.ctx, STAFF_USER, STAFF_PASSWORD)
+    log_id = handlers.recent_choices(server.ctx, staff)[0][1]
+    html, choices = handlers.show_entry(server.ctx, staff, log_id)
     assert "<mark>" in html and "&lt;script&gt;alert" in html and "<script" not in html and "<img" not in html
     assert choices[0] == ("引用 [1]", 1) and choices[-1] == ("整体回答", 0)
-    assert handlers.save_verdict(server.ctx, log_id, 1, "错误", "<b>引文带标记</b>").startswith("已保存")
-    html, _ = handlers.show_entry(server.ctx, log_id)
+    assert handlers.save_verdict(server.ctx, staff, log_id, 1, "错误", "<b>引文带标记</b>").startswith("已保存")
+    html, _ = handlers.show_entry(server.ctx, staff, log_id)
     assert "❌ 错误 &lt;b&gt;" in html
-    assert any(row[0] == log_id and row[4] == "[1]" for row in handlers.wrong_rows(server.ctx))
-    path = Path(handlers.export_log(server.ctx))
+    assert any(row[0] == log_id and row[4] == "[1]" for row in handlers.wrong_rows(server.ctx, staff))
+    path = Path(handlers.export_log(server.ctx, staff))
     assert path.suffix == ".csv" and XSS_Q in path.read_text(encoding="utf-8-sig")
     with pytest.raises(DisclosureError):
-        handlers.save_verdict(server.ctx, log_id, 1, "也许", "")
+        handlers.save_verdict(server.ctx, staff, log_id, 1, "也许", "")
 
 
 def test_admin_handlers_refuse_without_login(server: Server, tmp_path: Path) -> None:
@@ -398,3 +433,84 @@ def test_admin_and_chat_run_in_separate_queue_groups(server: Server) -> None:
     for name in ("do_upload", "do_delete", "do_reindex", "do_login"):
         assert fns[name].concurrency_id == "admin" and fns[name].concurrency_limit == 1
         assert fns[name].api_visibility == "private"
+
+
+# -- 引用核对 needs a staff login; answers are plain text ------------------------------------------
+def test_review_handlers_refuse_without_staff_login(server: Server) -> None:
+    ctx = server.ctx
+    handlers.answer_question(ctx, PHONE_Q)
+    log_id = ctx.qa_log.recent(1)[0].id
+    admin_token = handlers.admin_login(ctx, ADMIN_USER, ADMIN_PASSWORD)  # an admin-tab session is not a staff one
+    for token in (None, "", "forged-token", admin_token):
+        for call in (
+            lambda t: handlers.recent_choices(ctx, t),
+            lambda t: handlers.recent_rows(ctx, t),
+            lambda t: handlers.wrong_rows(ctx, t),
+            lambda t: handlers.show_entry(ctx, t, log_id),
+            lambda t: handlers.save_verdict(ctx, t, log_id, 0, "错误", "伪造"),
+            lambda t: handlers.export_log(ctx, t),
+        ):
+            with pytest.raises(DisclosureError, match="核对人员登录"):
+                call(token)
+    assert 0 not in ctx.qa_log.get(log_id).verdicts  # type: ignore[union-attr]
+    with pytest.raises(DisclosureError, match="错误"):
+        handlers.staff_login(ctx, STAFF_USER, "wrong")
+    admin_as_staff = handlers.staff_login(ctx, ADMIN_USER, ADMIN_PASSWORD)
+    assert handlers.recent_choices(ctx, admin_as_staff)
+
+
+def test_review_events_refuse_raw_calls_without_login(server: Server) -> None:
+    """Every review event, called through the queue API without a session, fails or returns nothing logged."""
+    ctx = server.ctx
+    handlers.answer_question(ctx, "秘密问题：常州市机关事务管理局的传真是多少？")
+    log_id = ctx.qa_log.recent(1)[0].id
+    fns = {fn.name: fn for fn in server.demo.fns.values()}  # type: ignore[attr-defined]
+    calls = {
+        "do_refresh": [None],
+        "pick": [None, log_id],
+        "store_verdict": [None, log_id, 0, "错误", "伪造"],
+        "do_export": [None],
+        "on_open": [None],
+        "do_login": [STAFF_USER, "wrong"],
+    }
+    assert set(calls) <= set(fns)
+    for name, data in calls.items():
+        assert fns[name].api_visibility == "private", name
+        for token in (None, "forged-token"):
+            if data and data[0] is None:
+                data = [token, *data[1:]]
+            msg = _raw_call(server, name, data)
+            text = json.dumps(msg, ensure_ascii=False)
+            assert "秘密问题" not in text and "传真" not in text, (name, text[:500])
+            if name == "on_open":
+                assert msg["success"] is True  # opening the tab shows empty lists
+            else:
+                # refused by the handler's session check (or, for a log id the page never offered, by Gradio)
+                assert msg["success"] is False, (name, text[:500])
+    assert 0 not in ctx.qa_log.get(log_id).verdicts  # type: ignore[union-attr]
+
+
+def test_review_tab_without_accounts_says_how_to_turn_it_on(tmp_path: Path) -> None:
+    from assistant.ui.app import build_app
+
+    ctx = AppContext.open(Settings().with_(data_dir=tmp_path / "data"))
+    demo = build_app(ctx)
+    texts = [getattr(b, "value", "") for b in demo.blocks.values()]
+    assert any(isinstance(t, str) and "DISCLOSURE_STAFF_PASSWORD" in t for t in texts)
+    assert not any(fn.name in ("pick", "store_verdict", "do_export") for fn in demo.fns.values())
+
+
+def test_api_answer_is_plain_text(client: object) -> None:
+    result = client.predict(MARKUP_Q, api_name="/ask")  # type: ignore[attr-defined]
+    answer = result["answer"]
+    assert not result["abstained"] and "示例路8号" in answer, answer
+    for bad in ("<", ">", "&", "onerror", "javascript", "alert"):
+        assert bad not in answer, (bad, answer)
+    quote = result["citations"][0]["quote"]
+    assert "<img src=x" in quote  # citations stay verbatim
+
+
+def test_esc_escapes_once() -> None:
+    assert esc("'") == "&#39;" and esc("&#x27;") == "&amp;&#35;x27;"
+    html = render_answer({"answer": "It's 1[1]。", "abstained": False, "citations": [_citation(quote="O'Neil")]})
+    assert "&#39;" in html and "&#x27;" not in html and "&amp;#" not in html

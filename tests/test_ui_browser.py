@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_ui import PHONE_Q, XSS_Q, Server, start_server
+from tests.test_ui import MARKUP_Q, PHONE_Q, STAFF_PASSWORD, STAFF_USER, XSS_Q, Server, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -82,8 +82,8 @@ def test_report_markup_shows_as_text_and_never_runs(page: object, tmp_path: Path
     assert page.locator("#chat script").count() == 0  # type: ignore[attr-defined]
     page.wait_for_timeout(500)  # type: ignore[attr-defined]
     assert page.dialogs == []  # type: ignore[attr-defined]
-    # staff view: the citation inside its report, quote highlighted, markup still text
-    page.get_by_role("tab", name="引用核对").click()  # type: ignore[attr-defined]
+    # staff view (after the staff login): the citation inside its report, quote highlighted, markup still text
+    _staff_login(page)
     page.locator("#review-entry input").click()  # type: ignore[attr-defined]
     page.get_by_role("option", name=XSS_Q[:10], exact=False).first.click()  # type: ignore[attr-defined]
     mark = page.locator("#review-view mark").first  # type: ignore[attr-defined]
@@ -103,14 +103,75 @@ def test_admin_login_shows_the_report_list(page: object, tmp_path: Path) -> None
     page.get_by_role("tab", name="报告管理").click()  # type: ignore[attr-defined]
     upload = page.get_by_text("上传并索引")  # type: ignore[attr-defined]
     expect(upload).to_be_hidden()
-    page.get_by_label("用户名").fill(ADMIN_USER)  # type: ignore[attr-defined]
-    page.get_by_label("密码").fill("wrong")  # type: ignore[attr-defined]
+    page.get_by_label("用户名", exact=True).fill(ADMIN_USER)  # type: ignore[attr-defined]
+    page.get_by_label("密码", exact=True).fill("wrong")  # type: ignore[attr-defined]
     page.get_by_role("button", name="登录", exact=True).click()  # type: ignore[attr-defined]
     expect(page.get_by_text("用户名或密码错误").first).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
     expect(upload).to_be_hidden()
-    page.get_by_label("密码").fill(ADMIN_PASSWORD)  # type: ignore[attr-defined]
+    page.get_by_label("密码", exact=True).fill(ADMIN_PASSWORD)  # type: ignore[attr-defined]
     page.get_by_role("button", name="登录", exact=True).click()  # type: ignore[attr-defined]
     expect(page.get_by_text(f"已登录：{ADMIN_USER}")).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
     expect(upload).to_be_visible()
     expect(page.locator("#admin-reports")).to_contain_text("常州市机关事务管理局")  # type: ignore[attr-defined]
     page.screenshot(path=str(_artifacts(tmp_path) / "ui_admin.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def _staff_login(page: object) -> None:
+    """Open 引用核对 and log in as staff (the panel is hidden, and every handler refuses, until then)."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="引用核对").click()  # type: ignore[attr-defined]
+    status = page.locator("#staff-status")  # type: ignore[attr-defined]
+    if "已登录" in status.inner_text():
+        return
+    expect(page.locator("#review-entry")).to_be_hidden()  # type: ignore[attr-defined]
+    page.locator("#staff-user input, #staff-user textarea").first.fill(STAFF_USER)  # type: ignore[attr-defined]
+    page.locator("#staff-password input").fill(STAFF_PASSWORD)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="核对人员登录").click()  # type: ignore[attr-defined]
+    expect(status).to_contain_text(f"已登录：{STAFF_USER}", timeout=30_000)
+    expect(page.locator("#review-entry")).to_be_visible()  # type: ignore[attr-defined]
+
+
+def test_staff_log_in_and_review(page: object, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="问答").click()  # type: ignore[attr-defined]
+    _ask(page, PHONE_Q, "0519-85685811")
+    _staff_login(page)
+    page.get_by_role("button", name="刷新").click()  # type: ignore[attr-defined]
+    page.locator("#review-entry input").click()  # type: ignore[attr-defined]
+    page.get_by_role("option", name=PHONE_Q[:10], exact=False).first.click()  # type: ignore[attr-defined]
+    expect(page.locator("#review-view mark").first).to_contain_text("0519-85685811", timeout=30_000)  # type: ignore[attr-defined]
+    page.get_by_text("错误", exact=True).click()  # type: ignore[attr-defined]
+    page.get_by_label("意见（可选）").fill("号码'应'核实")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="保存核对结果").click()  # type: ignore[attr-defined]
+    expect(page.get_by_text("已保存").first).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
+    # escaped exactly once: the apostrophes show as they are, not as &#x27; or &#39;
+    expect(page.locator("#review-view")).to_contain_text("号码'应'核实")  # type: ignore[attr-defined]
+    assert "&#" not in page.locator("#review-view").inner_text()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="退出核对").click()  # type: ignore[attr-defined]
+    expect(page.locator("#review-entry")).to_be_hidden()  # type: ignore[attr-defined]
+    page.screenshot(path=str(_artifacts(tmp_path) / "ui_staff_review.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_api_answer_inserted_as_html_stays_text(browser_server: Server, page: object) -> None:
+    """A consumer that inserts the /ask answer with innerHTML gets text: no element, no script, same characters."""
+    from gradio_client import Client
+
+    answer = Client(browser_server.url, verbose=False).predict(MARKUP_Q, api_name="/ask")["answer"]
+    assert "示例路8号" in answer
+    result = page.evaluate(  # type: ignore[attr-defined]
+        """(answer) => {
+            const box = document.createElement('div');
+            document.body.appendChild(box);
+            box.innerHTML = answer;
+            const out = {elements: box.querySelectorAll('*').length, text: box.textContent,
+                         links: box.querySelectorAll('a[href]').length};
+            box.remove();
+            return out;
+        }""",
+        answer,
+    )
+    assert result == {"elements": 0, "text": answer, "links": 0}, (answer, result)
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    assert page.dialogs == []  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ Reports are written by the tests (tests/factories.py); questions are our own wor
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,8 +50,9 @@ from index.tables.labels import (
     TABLE_THREE,
     TABLE_TWO,
 )
+from index.tables.model import Check
 from index.text.searchform import build_search_form
-from tests.factories import crawled_report, plain_report, template_report, write_report
+from tests.factories import crawled_page_report, plain_report, template_report, write_report
 
 K = AnswerKind
 
@@ -235,17 +237,17 @@ def test_negative_statements_answer_counts_and_fees() -> None:
 
 
 def test_dates_take_their_role_from_their_label_or_place() -> None:
-    cands, _ = _values(crawled_report(published="2024-01-26 09:30", updated="2024-03-02 16:05"))
+    cands, _ = _values(crawled_page_report(published="2024-01-26 09:30", updated="2024-03-02 16:05"))
     roles = {c.value: c.role for c in cands if c.vtype == VType.DATE}
     assert roles["2024-01-26 09:30"] == "publish"
     assert roles["2024-03-02 16:05"] == "update"
-    choice = _best("年报是哪天发布的？", crawled_report())[0]
+    choice = _best("年报是哪天发布的？", crawled_page_report())[0]
     assert choice is not None and choice.best.cand.value.startswith("2024-01-26")
     dateline = _best("报告哪天发布的？", plain_report(year=2022))[0]
     assert dateline is not None and dateline.best.cand.value == "2023年2月15日"
-    period = _best("统计期限是什么？", crawled_report(year=2023))[0]
+    period = _best("统计期限是什么？", crawled_page_report(year=2023))[0]
     assert period is not None and period.best.cand.value.startswith("2023年1月1日")
-    end = _best("数据截至哪一天？", crawled_report(year=2023))[0]
+    end = _best("数据截至哪一天？", crawled_page_report(year=2023))[0]
     assert end is not None and end.best.cand.vtype == VType.PERIOD
 
 
@@ -260,10 +262,8 @@ def test_template_cells_outrank_prose_and_rejected_cells_are_never_used() -> Non
     choice = _best("本年新收政府信息公开申请多少件？", text)[0]
     assert choice is not None and choice.best.template and choice.best.cand.number == 12
     assert choice.extra and choice.extra[0].vtype == VType.NUMBER  # the prose saying 12件 too
-    cands, (values, facts) = _values(text)
-    rejected = [type(f)(**{**f.__dict__}) for f in facts]  # type: ignore[attr-defined]
-    for f in rejected:
-        object.__setattr__(f, "checked", False)
+    _, (values, facts) = _values(text)
+    rejected = [dataclasses.replace(f, check=Check.FAILED) for f in facts]  # type: ignore[attr-defined]
     target = analyse("本年新收政府信息公开申请多少件？", []).targets[0]
     again = rank_targets([target], values, rejected)[0]  # type: ignore[arg-type]
     assert again is not None and not again.best.template  # falls back to the prose
@@ -305,7 +305,7 @@ def values_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant
 
     root = tmp_path_factory.mktemp("values")
     reports = root / "reports"
-    write_report(reports, "crawled-2023.txt", crawled_report(issuer="样例市生态环境局", year=2023))
+    write_report(reports, "crawled-2023.txt", crawled_page_report(issuer="样例市生态环境局", year=2023))
     write_report(reports, "plain-2022.txt", plain_report(issuer="样例县人民政府", year=2022))
     write_report(
         reports,

@@ -243,7 +243,7 @@ def cell_candidates(
     """Table cells (and 信息处理费 facts) as candidates; cells the arithmetic checks rejected are left out."""
     out = []
     for f in facts:
-        if not getattr(f, "checked", True):
+        if not f.usable:
             continue  # the arithmetic checks reject this cell: never an answer
         if not (0 <= f.start < f.end <= len(text)):
             continue

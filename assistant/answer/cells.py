@@ -20,11 +20,6 @@ from index.tables.labels import TABLE_SECTIONS
 from index.tables.model import Fact, format_value
 
 
-def usable(fact: Fact) -> bool:
-    """A cell the arithmetic checks did not reject (tables marks rejected cells ``checked=False``)."""
-    return bool(getattr(fact, "checked", True))
-
-
 def slot_candidate(report_id: str, spec: CellSpec, facts: list[Fact]) -> Candidate | None:
     """The slot's value in this report's facts, as a candidate quoting its row(s); None when not all there."""
     cells: dict[tuple[str, str], Fact] = {}
@@ -37,7 +32,7 @@ def slot_candidate(report_id: str, spec: CellSpec, facts: list[Fact]) -> Candida
             if not keys or not all(k in cells for k in keys):
                 continue
             used = [cells[k] for k in keys]
-            if not all(usable(f) for f in used):
+            if not all(f.usable for f in used):  # a cell an arithmetic identity rejects never answers
                 continue
             total = sum(f.value for f in used)
             spans = list(dict.fromkeys((f.start, f.end) for f in used))

@@ -45,7 +45,14 @@ def build_app(ctx: AppContext) -> gr.Blocks:
 
                 admin_tab.build(ctx, on_change=(refresh_filters, filters))
         demo.load(refresh_filters, outputs=filters, api_visibility="private", queue=False)
-        review_tab_block.select(review["refresh"], outputs=review["outputs"], api_visibility="private", queue=False)
+        if review:
+            review_tab_block.select(
+                review["refresh"],
+                inputs=review["inputs"],
+                outputs=review["outputs"],
+                api_visibility="private",
+                queue=False,
+            )
     return demo
 
 
@@ -78,6 +85,8 @@ def launch(settings: Settings, **overrides: Any) -> gr.Blocks:
     _, demo = create(settings)
     if not settings.admin_user or not settings.admin_password:
         log.warning("admin functions are off: set DISCLOSURE_ADMIN_USER and DISCLOSURE_ADMIN_PASSWORD")
+    if not (settings.staff_user and settings.staff_password) and not (settings.admin_user and settings.admin_password):
+        log.warning("citation review is off: set DISCLOSURE_STAFF_USER and DISCLOSURE_STAFF_PASSWORD")
     log.info("serving %s on http://%s:%d", settings.data_dir, settings.host, settings.port)
     demo.launch(**(launch_kwargs(settings) | overrides))
     return demo

@@ -19,7 +19,7 @@ from typing import Any
 from assistant.review.qa_log import QaLog
 from assistant.service import Assistant
 from assistant.types import Answer
-from assistant.ui.auth import AdminAuth
+from assistant.ui.auth import AdminAuth, StaffAuth
 from assistant.ui.render import esc, render_answer, render_in_context
 from index.config import Settings
 from index.errors import DisclosureError
@@ -44,7 +44,7 @@ RECENT_HEADERS = ["记录", "时间", "问题", "未作答", "引用数", "已�
 
 @dataclass
 class AppContext:
-    """Everything the handlers share: settings, store, assistant, indexer, Q&A log, admin auth."""
+    """Everything the handlers share: settings, store, assistant, indexer, Q&A log, admin and staff auth."""
 
     settings: Settings
     store: Store
@@ -52,6 +52,16 @@ class AppContext:
     indexer: Indexer
     qa_log: QaLog
     auth: AdminAuth
+    staff: StaffAuth | None = None
+
+    def __post_init__(self) -> None:
+        if self.staff is None:
+            self.staff = StaffAuth(self.settings)
+
+    @property
+    def staff_auth(self) -> StaffAuth:
+        assert self.staff is not None  # set in __post_init__
+        return self.staff
 
     @classmethod
     def open(cls, settings: Settings) -> AppContext:
@@ -63,6 +73,7 @@ class AppContext:
             indexer=Indexer(settings, store),
             qa_log=QaLog(store.catalogue),
             auth=AdminAuth(settings),
+            staff=StaffAuth(settings),
         )
 
     def ensure_index(self) -> list[IngestResult]:
@@ -211,12 +222,18 @@ def filter_choices(ctx: AppContext) -> tuple[list[str], list[str]]:
     return [ALL, *issuers], [ALL, *years]
 
 
-# -- citation review ------------------------------------------------------------------------
-def recent_choices(ctx: AppContext, limit: int = 100) -> list[tuple[str, int]]:
+# -- citation review (staff only: the log holds citizens' questions) ---------------------------
+def staff_login(ctx: AppContext, user: str, password: str) -> str:
+    return ctx.staff_auth.login(user, password)
+
+
+def recent_choices(ctx: AppContext, token: str | None, limit: int = 100) -> list[tuple[str, int]]:
+    ctx.staff_auth.require(token)
     return [(e.label, e.id) for e in ctx.qa_log.recent(limit)]
 
 
-def recent_rows(ctx: AppContext, limit: int = 100) -> list[list[Any]]:
+def recent_rows(ctx: AppContext, token: str | None, limit: int = 100) -> list[list[Any]]:
+    ctx.staff_auth.require(token)
     return [
         [
             e.id,
@@ -237,11 +254,15 @@ def _report_text(ctx: AppContext, report_id: str) -> str | None:
         return None
 
 
-def show_entry(ctx: AppContext, log_id: Any) -> tuple[str, list[tuple[str, int]]]:
+def show_entry(ctx: AppContext, token: str | None, log_id: Any) -> tuple[str, list[tuple[str, int]]]:
     """The logged answer with each citation inside its report; and the choices for a verdict."""
+    ctx.staff_auth.require(token)
     if log_id in (None, ""):
         return "<p>请选择一条回答。</p>", []
-    entry = ctx.qa_log.get(int(log_id))
+    try:
+        entry = ctx.qa_log.get(int(log_id))
+    except (TypeError, ValueError):
+        raise DisclosureError(f"记录编号 {log_id!r} 无效") from None
     if entry is None:
         return "<p>没有这条记录。</p>", []
     verdict_names = {"correct": "✅ 正确", "wrong": "❌ 错误"}
@@ -264,8 +285,9 @@ def show_entry(ctx: AppContext, log_id: Any) -> tuple[str, list[tuple[str, int]]
     return "\n".join(parts), choices
 
 
-def save_verdict(ctx: AppContext, log_id: Any, n: Any, verdict: str, comment: str) -> str:
+def save_verdict(ctx: AppContext, token: str | None, log_id: Any, n: Any, verdict: str, comment: str) -> str:
     """Record a staff verdict; returns a confirmation line."""
+    ctx.staff_auth.require(token)
     if log_id in (None, "") or n in (None, ""):
         raise DisclosureError("请先选择回答和引用。")
     labels = {"正确": "correct", "错误": "wrong", "correct": "correct", "wrong": "wrong"}
@@ -273,21 +295,23 @@ def save_verdict(ctx: AppContext, log_id: Any, n: Any, verdict: str, comment: st
         raise DisclosureError("请选择「正确」或「错误」。")
     try:
         ctx.qa_log.review(int(log_id), int(n), labels[verdict], comment or "")
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, TypeError) as exc:
         raise DisclosureError(f"无法保存：{exc}") from exc
     what = "整体回答" if int(n) == 0 else f"引用 [{int(n)}]"
     return f"已保存：记录 #{int(log_id)} {what} → {verdict}"
 
 
-def wrong_rows(ctx: AppContext) -> list[list[Any]]:
+def wrong_rows(ctx: AppContext, token: str | None) -> list[list[Any]]:
+    ctx.staff_auth.require(token)
     return [
         [e.id, e.time[:19].replace("T", " "), e.question, e.answer, "整体" if n == 0 else f"[{n}]", comment]
         for e, n, comment in ctx.qa_log.marked_wrong()
     ]
 
 
-def export_log(ctx: AppContext, folder: Path | None = None) -> str:
+def export_log(ctx: AppContext, token: str | None, folder: Path | None = None) -> str:
     """Write the log as CSV into a fresh temporary folder; returns the file path."""
+    ctx.staff_auth.require(token)
     target = Path(tempfile.mkdtemp(prefix="qa-log-", dir=folder))
     return str(ctx.qa_log.export_csv(target / f"qa_log_{time.strftime('%Y%m%d-%H%M%S')}.csv"))
 

@@ -24,6 +24,7 @@ from index.config import Settings
 from index.errors import DisclosureError, IngestError
 from index.ingest.prepare import Prepared, prepare
 from index.ingest.recovery import purge, rebuild_lexical, recover, vector_metadata
+from index.load.paths import collect_files
 from index.models import IngestResult, IngestStatus, ReportState
 from index.storage.catalogue import ReportRecord
 from index.storage.store import Store, writer_lock
@@ -38,21 +39,13 @@ SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"
 _CHANGED = (IngestStatus.INDEXED, IngestStatus.REPLACED)
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the files inside folders (recursive, hidden ones skipped), sorted."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
-        else:
-            out.append(path)
-    return out
+def expand_paths(paths: Iterable[Path], *, follow_symlinks: bool = False) -> list[Path]:
+    """Files as given, and every entry inside folders (recursive, hidden ones skipped), sorted.
+
+    Links, pipes and devices are listed too, so each gets a line saying why it was not read
+    (:func:`index.load.paths.collect_files`); linked folders are entered only with ``follow_symlinks``.
+    """
+    return collect_files(paths, follow_symlinks=follow_symlinks)
 
 
 def copy_sample_reports(target: Path) -> list[Path]:
@@ -74,12 +67,20 @@ class Indexer:
         self.store = store or Store(settings)
 
     # -- public operations ----------------------------------------------------------------
-    def ingest(self, paths: Iterable[Path], progress: ProgressFn | None = None) -> list[IngestResult]:
-        """Index files and folders; a failed file never affects what is already indexed."""
-        files = expand_paths(paths)
-        return self.ingest_bytes([(path.name, path) for path in files], progress)
+    def ingest(
+        self, paths: Iterable[Path], progress: ProgressFn | None = None, *, follow_symlinks: bool = False
+    ) -> list[IngestResult]:
+        """Index files and folders; a failed file never affects what is already indexed.
 
-    def ingest_bytes(self, items: list[tuple[str, Path]], progress: ProgressFn | None = None) -> list[IngestResult]:
+        Symbolic links (given or inside folders) are refused unless ``follow_symlinks``; even then
+        only regular files are read.
+        """
+        files = expand_paths(paths, follow_symlinks=follow_symlinks)
+        return self.ingest_bytes([(path.name, path) for path in files], progress, follow_symlinks=follow_symlinks)
+
+    def ingest_bytes(
+        self, items: list[tuple[str, Path]], progress: ProgressFn | None = None, *, follow_symlinks: bool = False
+    ) -> list[IngestResult]:
         """Index uploaded files: (name as uploaded, temporary path) pairs."""
         with writer_lock(self.store.data_dir):
             self.store.check_model()
@@ -88,7 +89,7 @@ class Indexer:
             for i, (name, path) in enumerate(items):
                 if progress:
                     progress(i, len(items), name)
-                results.append(self._ingest_one(path, source_name=name))
+                results.append(self._ingest_one(path, source_name=name, follow_symlinks=follow_symlinks))
             if any(r.status in _CHANGED for r in results):
                 rebuild_lexical(self.store)
             if progress:
@@ -182,9 +183,9 @@ class Indexer:
             raise DisclosureError(f"id prefix {report_id!r} is ambiguous: {', '.join(r.id for r in matches)}")
         return matches[0]
 
-    def _ingest_one(self, path: Path, *, source_name: str) -> IngestResult:
+    def _ingest_one(self, path: Path, *, source_name: str, follow_symlinks: bool = False) -> IngestResult:
         try:
-            prepared_or_result = prepare(self.store, path, source_name)
+            prepared_or_result = prepare(self.store, path, source_name, follow_symlinks=follow_symlinks)
             if isinstance(prepared_or_result, IngestResult):
                 return prepared_or_result
             return self._commit(prepared_or_result)

@@ -1,6 +1,8 @@
 """One file to the rows an ingest writes: load, clean, parse, chunk and read table facts, nothing stored yet.
 
-:func:`prepare` is the whole left half of the data flow for one file. It returns an
+:func:`prepare` is the whole left half of the data flow for one file; the part that reads the
+file's content (:func:`analyse_bytes`) runs in the bounded reader worker
+(:mod:`index.load.worker`: memory cap, deadline, every limit of :mod:`index.limits`). It returns an
 :class:`~index.models.IngestResult` with status ``unchanged`` when the same bytes are already
 indexed, else a :class:`Prepared` holding the report row (state ``pending``), the chunk rows
 and the facts; the stored copy of the file is written here (named by its sha256), because a
@@ -18,8 +20,11 @@ from pathlib import Path
 
 from index.chunk import chunk_report
 from index.errors import IngestError
-from index.load import load_file
-from index.models import IngestResult, IngestStatus, ReportState
+from index.limits import OverLimit, current_budget
+from index.load import kind_of_suffix, load_bytes
+from index.load.paths import read_report_file
+from index.load.worker import run_bounded
+from index.models import IngestResult, IngestStatus, LoadedText, ParsedReport, ReportState
 from index.parse import parse_report
 from index.storage.store import Store
 from index.tables import Fact, read_fee_facts, read_tables
@@ -52,31 +57,25 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) -> Prepared | IngestResult:
-    """Read ``path`` (ingested as ``source_name``) into rows; ``force`` re-reads bytes already indexed."""
-    settings = store.settings
-    if not path.exists():
-        raise IngestError(source_name, "file not found")
-    size = path.stat().st_size
-    if size > settings.max_file_bytes:
-        raise IngestError(
-            source_name,
-            f"file is {size / 1048576:.1f} MB, over the {settings.max_file_mb:g} MB limit (DISCLOSURE_MAX_FILE_MB)",
-        )
-    data = path.read_bytes()
-    sha = sha256_of(data)
-    existing = None if force else store.catalogue.report_by_sha(sha)
-    if existing is not None:
-        return IngestResult(
-            source_name,
-            IngestStatus.UNCHANGED,
-            existing.id,
-            existing.issuer,
-            existing.year,
-            existing.chunk_count,
-            existing.warnings,
-        )
-    loaded = load_file(path, max_bytes=settings.max_file_bytes, source_name=source_name)
+@dataclass
+class Analysed:
+    """What reading one file yields (computed in the bounded worker, so it must pickle)."""
+
+    loaded: LoadedText
+    parsed: ParsedReport
+    chunk_rows: list[ChunkRow]
+    facts: list[Fact]
+    warnings: list[str]
+
+
+def analyse_bytes(data: bytes, source_name: str, suffix: str, report_id: str) -> Analysed:
+    """Load, clean, parse, chunk and read the facts of one file's bytes, under the current budget.
+
+    Runs in the reader worker (:func:`index.load.worker.run_bounded`); everything that depends
+    on the file's content is here, so the worker's memory cap and deadline bound all of it.
+    """
+    limits = current_budget().limits
+    loaded = load_bytes(data, source_name, suffix)
     if not loaded.text.strip():
         raise IngestError(source_name, "no text could be extracted")
     form = build_search_form(loaded.text)
@@ -84,16 +83,12 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
     chunks = chunk_report(loaded.text, form, parsed.sections)
     if not chunks:
         raise IngestError(source_name, "no indexable text after cleaning")
+    try:
+        limits.check_chunks(len(chunks))
+    except OverLimit as exc:
+        raise IngestError(source_name, str(exc)) from None
     facts, fact_warnings = read_facts(loaded.text, form)
     warnings = list(dict.fromkeys([*loaded.warnings, *parsed.warnings, *fact_warnings]))
-    report_id = sha[:16]
-    suffix = Path(source_name).suffix.lower() or path.suffix.lower()
-    stored = store.files_dir / f"{sha}{suffix}"
-    if not stored.exists():
-        store.files_dir.mkdir(parents=True, exist_ok=True)
-        tmp = stored.with_name(stored.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(stored)
     chunk_rows: list[ChunkRow] = [
         (
             f"{report_id}-{c.ordinal:04d}",
@@ -109,6 +104,51 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
         )
         for c in chunks
     ]
+    return Analysed(loaded, parsed, chunk_rows, facts, warnings)
+
+
+def prepare(
+    store: Store, path: Path, source_name: str, *, force: bool = False, follow_symlinks: bool = False
+) -> Prepared | IngestResult:
+    """Read ``path`` (ingested as ``source_name``) into rows; ``force`` re-reads bytes already indexed.
+
+    The path is checked before it is read (a regular file within the size limit; a symbolic
+    link only with ``follow_symlinks``); the content is read in the bounded worker, so a file
+    over any limit raises one :class:`IngestError` and nothing is stored.
+    """
+    settings = store.settings
+    limits = settings.limits
+    data = read_report_file(path, source_name, max_bytes=limits.max_file_bytes, follow_symlinks=follow_symlinks)
+    sha = sha256_of(data)
+    existing = None if force else store.catalogue.report_by_sha(sha)
+    if existing is not None:
+        return IngestResult(
+            source_name,
+            IngestStatus.UNCHANGED,
+            existing.id,
+            existing.issuer,
+            existing.year,
+            existing.chunk_count,
+            existing.warnings,
+        )
+    report_id = sha[:16]
+    suffix = path.suffix.lower() or Path(source_name).suffix.lower()
+    kind_of_suffix(suffix, source_name)  # an unsupported type is refused without starting the worker
+    analysed = run_bounded(analyse_bytes, (data, source_name, suffix, report_id), limits=limits, source=source_name)
+    loaded, parsed, chunk_rows, facts, warnings = (
+        analysed.loaded,
+        analysed.parsed,
+        analysed.chunk_rows,
+        analysed.facts,
+        analysed.warnings,
+    )
+    suffix = Path(source_name).suffix.lower() or path.suffix.lower()
+    stored = store.files_dir / f"{sha}{suffix}"
+    if not stored.exists():
+        store.files_dir.mkdir(parents=True, exist_ok=True)
+        tmp = stored.with_name(stored.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(stored)
     row: dict[str, object] = {
         "id": report_id,
         "source": source_name,
@@ -126,7 +166,7 @@ def prepare(store: Store, path: Path, source_name: str, *, force: bool = False) 
             [{"key": s.key, "title": s.title, "start": s.start, "end": s.end} for s in parsed.sections],
             ensure_ascii=False,
         ),
-        "chunk_count": len(chunks),
+        "chunk_count": len(chunk_rows),
         "embedding_model": store.model_name,
         "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "state": ReportState.PENDING,

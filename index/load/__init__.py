@@ -1,9 +1,12 @@
 """First ingest stage: one file (TXT, Markdown, HTML, PDF, DOCX) to its extracted text.
 
-:func:`load_file` is the entry point. It checks the size before reading, picks a loader by
-extension, checks cheaply that the content matches the extension, and raises
-:class:`~index.errors.IngestError` naming the file and the reason for anything it cannot
-load. Non-fatal oddities go to ``LoadedText.warnings``.
+:func:`load_bytes` is the entry point for a file's bytes, :func:`load_file` for a path (which
+is checked before it is read: :mod:`index.load.paths`). A loader is picked by extension, the
+content is checked cheaply against it, every limit of :mod:`index.limits` is enforced
+(size, unpacked size, pages, characters, line length, HTML tags, time), and an
+:class:`~index.errors.IngestError` naming the file and the reason is raised for anything that
+cannot be loaded. Non-fatal oddities go to ``LoadedText.warnings``. The ingest pipeline runs
+this in a worker process with a memory cap and a deadline (:mod:`index.load.worker`).
 
 What ``LoadedText.text`` is, per format (citation offsets index it):
 
@@ -18,11 +21,15 @@ What ``LoadedText.text`` is, per format (citation offsets index it):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from index.errors import IngestError
+from index.limits import Limits, OverLimit, current_budget, reading_under, size_text
 from index.load.docx import DocxError, extract_docx
 from index.load.html import extract_html
+from index.load.paths import read_report_file
 from index.load.pdf import PdfError, extract_pdf
 from index.load.text import NotText, decode_bytes
 from index.models import FileFormat, LoadedText
@@ -63,37 +70,51 @@ _UNSUPPORTED_HINTS: dict[str, str] = {
 }
 
 
-def load_file(path: Path, *, max_bytes: int, source_name: str | None = None) -> LoadedText:
-    """Extract the text of ``path``; raise :class:`IngestError` (naming ``source_name``) if impossible.
+def load_file(
+    path: Path,
+    *,
+    max_bytes: int | None = None,
+    source_name: str | None = None,
+    limits: Limits | None = None,
+    follow_symlinks: bool = False,
+) -> LoadedText:
+    """Extract the text of ``path`` in this process; raise :class:`IngestError` (naming ``source_name``) if impossible.
 
-    ``source_name`` defaults to ``path.name``; ``max_bytes`` is checked before reading.
+    The path is checked before anything is read (:func:`index.load.paths.read_report_file`):
+    a regular file, not a link unless ``follow_symlinks``, 1 byte to the size limit. ``limits``
+    default to :class:`Limits` with ``max_bytes`` as the size limit. The ingest pipeline reads
+    files in the bounded worker instead (:mod:`index.load.worker`); this is for tools and tests.
     """
     path = Path(path)
     source = source_name or path.name
-    suffix = path.suffix.lower()
-    kind = _kind(suffix, source)
+    limits = limits or Limits()
+    if max_bytes is not None:
+        limits = replace(limits, max_file_bytes=max_bytes)
+    kind_of_suffix(path.suffix.lower(), source)  # an unsupported type is refused before reading
+    data = read_report_file(path, source, max_bytes=limits.max_file_bytes, follow_symlinks=follow_symlinks)
+    with reading_under(limits):
+        return load_bytes(data, source, path.suffix.lower())
 
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise IngestError(source, "file not found") from None
-    except OSError as exc:
-        raise IngestError(source, f"cannot read the file ({exc.strerror or exc})") from None
-    if path.is_dir():
-        raise IngestError(source, "is a folder, not a file")
-    if size > max_bytes:
-        raise IngestError(
-            source, f"file is {human_size(size)}, over the {human_size(max_bytes)} limit (DISCLOSURE_MAX_FILE_MB)"
-        )
-    if size == 0:
-        raise IngestError(source, "file is empty")
 
+def load_bytes(data: bytes, source: str, suffix: str) -> LoadedText:
+    """Extract the text of a file's bytes (``suffix`` picks the loader) under the current budget.
+
+    Raises :class:`IngestError` naming ``source`` for anything it cannot load, including a file
+    over one of the limits of :func:`~index.limits.current_budget`.
+    """
+    kind = kind_of_suffix(suffix.lower(), source)
+    limits = current_budget().limits
     try:
-        loaded = _LOADERS[kind](path)
-    except (NotText, PdfError, DocxError) as exc:
+        limits.check_file_size(len(data))
+        if not data:
+            raise IngestError(source, "file is empty")
+        loaded = _LOADERS[kind](data, limits)
+        limits.check_chars(len(loaded.text))
+        limits.check_lines(loaded.text)
+    except (NotText, PdfError, DocxError, OverLimit) as exc:
         raise IngestError(source, str(exc)) from exc
-    except OSError as exc:
-        raise IngestError(source, f"cannot read the file ({exc.strerror or exc})") from exc
+    except RecursionError as exc:
+        raise IngestError(source, "the file is nested too deeply to read") from exc
 
     if not loaded.text.strip():
         reason = {
@@ -108,15 +129,11 @@ def load_file(path: Path, *, max_bytes: int, source_name: str | None = None) -> 
 
 def human_size(n: int) -> str:
     """Bytes as ``61.0 MB`` / ``12.5 KB`` / ``300 bytes``; whole MB limits print without decimals."""
-    mb = n / (1024 * 1024)
-    if mb >= 1:
-        return f"{mb:.0f} MB" if mb == int(mb) else f"{mb:.1f} MB"
-    if n >= 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n} bytes"
+    return size_text(n)
 
 
-def _kind(suffix: str, source: str) -> FileFormat:
+def kind_of_suffix(suffix: str, source: str) -> FileFormat:
+    """The format a file name suffix (lower case, with the dot) is read as; IngestError if none."""
     if suffix in TEXT_SUFFIXES:
         return FileFormat.TXT
     if suffix in HTML_SUFFIXES:
@@ -131,8 +148,11 @@ def _kind(suffix: str, source: str) -> FileFormat:
     raise IngestError(source, f"unsupported file type {suffix} ({hint})")
 
 
-def _load_txt(path: Path) -> LoadedText:
-    decoded = decode_bytes(path.read_bytes())
+def _load_txt(data: bytes, limits: Limits) -> LoadedText:
+    # A character takes at most 4 bytes in any codec we accept: refuse without decoding what cannot fit.
+    if len(data) > 4 * limits.max_chars:
+        limits.check_chars(len(data) // 4, "text", at_least=True)
+    decoded = decode_bytes(data)
     return LoadedText(
         text=decoded.text,
         format=FileFormat.TXT,
@@ -142,24 +162,25 @@ def _load_txt(path: Path) -> LoadedText:
     )
 
 
-def _load_html(path: Path) -> LoadedText:
-    html = extract_html(path.read_bytes())
+def _load_html(data: bytes, limits: Limits) -> LoadedText:
+    limits.check_html_tags(data.count(b"<"))  # before lxml builds a tree of them
+    html = extract_html(data)
     return LoadedText(
         text=html.text, format=FileFormat.HTML, parser=html.parser, warnings=html.warnings, encoding=html.encoding
     )
 
 
-def _load_pdf(path: Path) -> LoadedText:
-    pdf = extract_pdf(path)
+def _load_pdf(data: bytes, limits: Limits) -> LoadedText:
+    pdf = extract_pdf(data)
     return LoadedText(text=pdf.text, format=FileFormat.PDF, parser=pdf.parser, warnings=pdf.warnings)
 
 
-def _load_docx(path: Path) -> LoadedText:
-    document = extract_docx(path)
+def _load_docx(data: bytes, limits: Limits) -> LoadedText:
+    document = extract_docx(data)
     return LoadedText(text=document.text, format=FileFormat.DOCX, parser="python-docx", warnings=document.warnings)
 
 
-_LOADERS = {
+_LOADERS: dict[FileFormat, Callable[[bytes, Limits], LoadedText]] = {
     FileFormat.TXT: _load_txt,
     FileFormat.HTML: _load_html,
     FileFormat.PDF: _load_pdf,

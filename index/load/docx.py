@@ -10,10 +10,11 @@ Word rather than typed appears without its number.
 
 from __future__ import annotations
 
+import io
 import logging
 import zipfile
+import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import cast
 
 import docx
@@ -25,6 +26,7 @@ from docx.text.paragraph import Paragraph
 from docx.types import ProvidesStoryPart
 from lxml import etree
 
+from index.limits import Limits, OverLimit, current_budget
 from index.load.render import table_row
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,9 @@ _VAL = qn("w:val")
 _CUSTOM_XML = qn("w:customXml")
 
 ZIP_MAGIC = b"PK\x03\x04"
+#: A Word document has a few dozen parts; tens of thousands is a zip made to waste time.
+MAX_ZIP_MEMBERS = 10_000
+_READ_STEP = 4 * 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
@@ -55,28 +60,55 @@ class DocxText:
     warnings: list[str] = field(default_factory=list)
 
 
-def check_docx(path: Path) -> None:
-    """Raise :class:`DocxError` unless ``path`` is a zip holding ``word/document.xml``."""
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if head.startswith(OLE_MAGIC):
+def check_docx(data: bytes) -> None:
+    """Raise :class:`DocxError` unless ``data`` is a zip holding ``word/document.xml`` within the limits.
+
+    The unpacked size is checked twice (see :func:`check_zip_size`): the sizes the zip declares,
+    and then every member inflated piecewise with a cap, because declared sizes can lie.
+    """
+    if data.startswith(OLE_MAGIC):
         raise DocxError("not a valid .docx: it is an old Word .doc file renamed (save it as .docx or PDF)")
-    if not head.startswith(ZIP_MAGIC):
+    if not data.startswith(ZIP_MAGIC):
         raise DocxError("not a valid .docx (is it an old .doc renamed?)")
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except zipfile.BadZipFile as exc:
+            if "word/document.xml" not in names:
+                raise DocxError("not a valid .docx (no word/document.xml inside: another kind of zip file?)")
+            check_zip_size(archive, current_budget().limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error) as exc:
         raise DocxError("not a valid .docx (the zip archive is truncated or damaged)") from exc
-    if "word/document.xml" not in names:
-        raise DocxError("not a valid .docx (no word/document.xml inside: another kind of zip file?)")
 
 
-def extract_docx(path: Path) -> DocxText:
-    """Body text of the .docx at ``path`` (see the module docstring). Raises :class:`DocxError`."""
-    check_docx(path)
+def check_zip_size(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Raise :class:`OverLimit` if the members of ``archive`` unpack to more than ``max_unpacked_bytes``.
+
+    First the sizes the central directory declares (cheap, catches an honest bomb at once),
+    then each member streamed through the inflater in pieces, counting at most the limit.
+    """
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise OverLimit(f"zip has {len(members):,} members, over the {MAX_ZIP_MEMBERS:,}-member limit")
+    limits.check_unpacked(sum(info.file_size for info in members), "declared unpacked size")
+    total = 0
+    for info in members:
+        if info.is_dir():
+            continue
+        with archive.open(info) as member:
+            while True:
+                budget = limits.max_unpacked_bytes - total + 1
+                block = member.read(min(_READ_STEP, budget))
+                if not block:
+                    break
+                total += len(block)
+                limits.check_unpacked(total, "unpacked size", at_least=True)
+
+
+def extract_docx(data: bytes) -> DocxText:
+    """Body text of the .docx ``data`` (see the module docstring). Raises :class:`DocxError`."""
+    check_docx(data)
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx/lxml raise assorted errors on damaged parts
         log.debug("python-docx failed", exc_info=exc)
         raise DocxError("not a valid .docx (the document is damaged)") from exc

@@ -106,9 +106,10 @@ def _trafilatura_main(markup: str) -> tuple[str | None, str | None]:
     """trafilatura's main content as an HTML string, and a warning when trafilatura is unusable."""
     try:
         import trafilatura
-    except ImportError as exc:  # e.g. lxml without its html-clean extra
-        log.warning("trafilatura unavailable: %s", exc)
-        return None, f"trafilatura unavailable ({exc}); used the whole page text"
+    except ImportError as exc:  # e.g. lxml without lxml_html_clean, which trafilatura's justext needs
+        hint = "pip install -c constraints.txt -e . installs it with lxml_html_clean"
+        log.warning("trafilatura unavailable (%s): %s", exc, hint)
+        return None, f"trafilatura unavailable ({exc}; {hint}); used the whole page text"
     try:
         result = trafilatura.extract(
             markup,

@@ -13,24 +13,30 @@ lines. A PDF with no characters on any page is a scan, which needs OCR and is re
 
 from __future__ import annotations
 
+import io
 import logging
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from itertools import islice
 from typing import Any
 
 import pdfplumber
 import pypdfium2
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
 from pdfplumber.page import Page
 from pdfplumber.table import Table
 
+from index.limits import Limits, OverLimit, current_budget
 from index.load.render import drop_controls, table_lines
 
 log = logging.getLogger(__name__)
 
 MAX_CID_SHARE = 0.05
+_INFLATE_STEP = 4 * 1024 * 1024
 _CID = re.compile(r"\(cid:\d+\)")
 
 
@@ -57,28 +63,34 @@ def check_pdf_header(data: bytes) -> None:
         raise PdfError("not a valid PDF (it does not start with %PDF)")
 
 
-def extract_pdf(path: Path) -> PdfText:
-    """Text of the PDF at ``path`` (see the module docstring). Raises :class:`PdfError`."""
-    with path.open("rb") as handle:
-        head = handle.read(1024)
-        handle.seek(0, 2)
-        size = handle.tell()
-        handle.seek(max(0, size - 2048))
-        tail = handle.read()
-    check_pdf_header(head)
+def extract_pdf(data: bytes) -> PdfText:
+    """Text of the PDF ``data`` (see the module docstring) under the current budget. Raises :class:`PdfError`.
+
+    Before any page is read, the page count and the decompressed size of every stream are
+    checked against :func:`~index.limits.current_budget`'s limits; while pages are read,
+    the time left and the characters so far.
+    """
+    budget = current_budget()
+    limits = budget.limits
+    check_pdf_header(data[:1024])
     warnings: list[str] = []
-    if b"%%EOF" not in tail:
+    if b"%%EOF" not in data[-2048:]:
         warnings.append("PDF has no end-of-file marker: it may be truncated and text may be missing")
 
     page_texts: list[str] = []
     no_text_pages: list[int] = []
     cid_pages: list[int] = []
     any_chars = False
+    chars = 0
     try:
-        with pdfplumber.open(path) as pdf:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            check_streams(pdf.doc, limits)
+            limits.check_pages(sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), limits.max_pages + 1)))
             if not pdf.pages:
                 raise PdfError("PDF has no pages")
+            limits.check_pages(len(pdf.pages))
             for number, page in enumerate(pdf.pages, start=1):
+                budget.check_time()
                 if not page.chars:
                     no_text_pages.append(number)
                     page_texts.append("")
@@ -87,10 +99,12 @@ def extract_pdf(path: Path) -> PdfText:
                 any_chars = True
                 text = _page_text(page)
                 page.close()
+                chars += len(text) + 1
+                limits.check_chars(chars, "extracted text (so far)")
                 if _cid_share(text) > MAX_CID_SHARE:
                     cid_pages.append(number)
                 page_texts.append(text)
-    except PdfError:
+    except (PdfError, OverLimit, MemoryError):
         raise
     except Exception as exc:  # pdfminer raises many exception types on damaged files
         raise _pdf_error(exc) from exc
@@ -102,7 +116,7 @@ def extract_pdf(path: Path) -> PdfText:
 
     parser = "pdfplumber"
     if cid_pages:
-        fallback = _pdfium_pages(path, cid_pages)
+        fallback = _pdfium_pages(data, cid_pages)
         for number, text in fallback.items():
             page_texts[number - 1] = text
         if not any(text.strip() for text in fallback.values()):
@@ -116,6 +130,54 @@ def extract_pdf(path: Path) -> PdfText:
     if not text.strip():
         raise PdfError(SCANNED)
     return PdfText(text, parser, warnings)
+
+
+def check_streams(document: PDFDocument, limits: Limits) -> None:
+    """Raise :class:`OverLimit` when the streams of ``document`` inflate to more than ``max_unpacked_bytes``.
+
+    Every object of every cross-reference section is visited; a stream whose first filter is
+    FlateDecode is inflated piecewise and only counted (never held whole), so a "flate bomb" is
+    refused after reading at most the limit. Encrypted streams are deciphered first, as pdfminer
+    would. Objects that do not parse are left to the reader, which reports the damage.
+    """
+    total = 0
+    seen: set[int] = set()
+    for xref in document.xrefs:
+        for objid in xref.get_objids():
+            if objid in seen:
+                continue
+            seen.add(objid)
+            try:
+                obj = document.getobj(objid)
+            except Exception:  # noqa: BLE001 - a damaged object: pdfplumber reports it if it matters
+                continue
+            if not isinstance(obj, PDFStream) or obj.rawdata is None:
+                continue
+            try:
+                filters = obj.get_filters()
+            except Exception:  # noqa: BLE001 - malformed filter entries: the reader reports them
+                continue
+            if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+                continue
+            raw = obj.rawdata
+            if obj.decipher is not None and obj.objid is not None and obj.genno is not None:
+                raw = obj.decipher(obj.objid, obj.genno, raw, obj.attrs)
+            total += _inflated_size(raw, limits.max_unpacked_bytes - total + 1)
+            limits.check_unpacked(total, "decompressed size of the PDF streams", at_least=True)
+
+
+def _inflated_size(data: bytes, cap: int) -> int:
+    """Bytes ``data`` inflates to, counting at most ``cap`` (damaged data counts what inflated before the damage)."""
+    inflater = zlib.decompressobj()
+    size = 0
+    pending = data
+    try:
+        while pending and size < cap:
+            size += len(inflater.decompress(pending, min(_INFLATE_STEP, cap - size)))
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        pass
+    return size
 
 
 def _pdf_error(exc: Exception) -> PdfError:
@@ -182,15 +244,16 @@ def _outside(boxes: list[tuple[float, float, float, float]]) -> Callable[[dict[s
     return keep
 
 
-def _pdfium_pages(path: Path, numbers: list[int]) -> dict[int, str]:
+def _pdfium_pages(data: bytes, numbers: list[int]) -> dict[int, str]:
     """pypdfium2 text of the given 1-based pages, newlines normalised, control characters dropped."""
     out: dict[int, str] = {}
     try:
-        document = pypdfium2.PdfDocument(path)
+        document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
         raise PdfError(DAMAGED) from exc
     try:
         for number in numbers:
+            current_budget().check_time()
             page = document[number - 1]
             textpage = page.get_textpage()
             raw = textpage.get_text_range()

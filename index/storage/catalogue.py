@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from index.models import ReportState
-from index.tables.store import FACTS_SCHEMA
+from index.tables.store import install_facts_schema
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -153,7 +153,7 @@ class Catalogue:
     def _install_extensions(conn: sqlite3.Connection) -> None:
         """Schemas owned by other modules live in the same file: table facts here, the Q&A log in
         :mod:`assistant.review.qa_log` (created when the log is opened)."""
-        conn.executescript(FACTS_SCHEMA)
+        install_facts_schema(conn)
 
     @property
     def conn(self) -> sqlite3.Connection:

@@ -286,3 +286,102 @@ def unit_in_header(folded: str) -> str | None:
     """``本年收费金额(单位:万元)`` -> ``"万元"``."""
     m = re.search(r"单位[:：]?\s*([万亿]?元|件|项|个)", squeeze(folded))
     return m.group(1) if m else None
+
+
+# ---------------------------------------------------------------- labels inside running text
+# Crawled copies run a table's cells together ("一、本年新收政府信息公开申请数量230 000023二、上年…").
+# These patterns find each label's distinctive words anywhere in the folded text (no anchors);
+# the reader (index.tables.runs) extends a row label over the rest of its words up to its numbers.
+# A leaf's own numbering ("2.") is part of its label, so it is never read as a digit of the row before.
+_LEAF = r"(?:[1-9][.、,．])?"
+
+T2_RUN_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (T2_RULES, re.compile(r"(?:政府)?规章(?![制])")),
+    (T2_NORMATIVE, re.compile(r"(?:行政)?规范性文件")),
+    (T2_LICENSING, re.compile(r"行政许可")),
+    (T2_OTHER_SERVICES, re.compile(r"其他对外管理服务事项")),
+    (T2_PENALTY, re.compile(r"行政处罚")),
+    (T2_ENFORCEMENT, re.compile(r"行政强制")),
+    (T2_FEES, re.compile(r"行政事业性收费(?:\((?:单位:?)?万元\))?")),
+    (T2_PROCUREMENT, re.compile(r"政府集中采购")),
+)
+# Header cells: a column name as a whole word of the header ("信息内容本年制发件数本年废止件数…").
+T2_RUN_COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (T2_ISSUED, re.compile(r"(?:本年)?制发(?:件数|数量)?")),
+    (T2_REPEALED, re.compile(r"(?:本年)?废止(?:件数|数量)?")),
+    (T2_IN_FORCE, re.compile(r"现行有效(?:件数|数量)?(?:\([^)]{0,8}\))?")),
+    (T2_DECISIONS, re.compile(r"(?:本年)?处理决定(?:数量|件数)?")),
+    (T2_FEE_AMOUNT, re.compile(r"(?:本年)?收费金额(?:\((?:单位)?:?万?元\))?")),
+    (T2_NEW_MADE, re.compile(r"(?:本年)?新制作(?:数量)?")),
+    (T2_NEW_PUBLISHED, re.compile(r"(?:本年)?新公开(?:数量)?")),
+    (T2_TOTAL_PUBLISHED, re.compile(r"(?:对外)?公开总(?:数量)?")),
+    (T2_LAST_YEAR_ITEMS, re.compile(r"上一?年度?项目(?:数量)?")),
+    (T2_CHANGE, re.compile(r"(?:本年)?增[/、]?减(?:数量)?")),
+    (T2_PROCUREMENT_ITEMS, re.compile(r"采购项目(?:数量)?")),
+    (T2_PROCUREMENT_AMOUNT, re.compile(r"采购总?金额(?:\((?:单位)?:?万?元\))?")),
+)
+T2_RUN_HEADER = re.compile(r"信息内容(?=[\s|]*(?:本年|上一?年|对外|采购|现行|处理决定|收费金额))")
+T2_RUN_ITEM = re.compile(r"第二十条第?\(?[一二三四五六七八九十]+\)?项")  # a new block: its own header follows
+#: Columns whose cells may carry decimals (amounts) or a sign (增减).
+T2_DECIMAL_COLUMNS = frozenset({T2_FEE_AMOUNT, T2_PROCUREMENT_AMOUNT})
+T2_SIGNED_COLUMNS = frozenset({T2_CHANGE})
+
+T3_RUN_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (T3_NEW, re.compile(r"(?:一[、.,]?)?本年度?新收到?的?政府信息公开申请")),
+    (T3_CARRIED_IN, re.compile(r"(?:二[、.,]?)?上年度?结转的?政府信息公开申请")),
+    (T3_DISCLOSED, re.compile(r"(?:\(一\))?予以公开")),
+    (T3_PARTLY, re.compile(r"(?:\(二\))?部分公开")),
+    (T3_WITHHELD, re.compile(r"(?:\(三\))?不予公开")),
+    (T3_WITHHELD_LEAVES[0], re.compile(rf"{_LEAF}属于国家秘密")),
+    (T3_WITHHELD_LEAVES[1], re.compile(rf"{_LEAF}其他法律行政")),
+    (T3_WITHHELD_LEAVES[2], re.compile(rf"{_LEAF}危及")),
+    (T3_WITHHELD_LEAVES[3], re.compile(rf"{_LEAF}保护第三方")),
+    (T3_WITHHELD_LEAVES[4], re.compile(rf"{_LEAF}属于三类内部事务")),
+    (T3_WITHHELD_LEAVES[5], re.compile(rf"{_LEAF}属于四类过程性")),
+    (T3_WITHHELD_LEAVES[6], re.compile(rf"{_LEAF}属于行政执法案卷")),
+    (T3_WITHHELD_LEAVES[7], re.compile(rf"{_LEAF}属于行政查询事项")),
+    (T3_UNABLE, re.compile(r"(?:\(四\))?无法提供")),
+    (T3_UNABLE_LEAVES[0], re.compile(rf"{_LEAF}本机关不掌握")),
+    (T3_UNABLE_LEAVES[1], re.compile(rf"{_LEAF}没有现成信息")),
+    (T3_UNABLE_LEAVES[2], re.compile(rf"{_LEAF}补正后申请内容")),
+    (T3_NOT_PROCESSED, re.compile(r"(?:\(五\))?不予处理")),
+    (T3_NOT_PROCESSED_LEAVES[0], re.compile(rf"{_LEAF}信访举报投诉")),
+    (T3_NOT_PROCESSED_LEAVES[1], re.compile(rf"{_LEAF}重复申请")),
+    (T3_NOT_PROCESSED_LEAVES[2], re.compile(rf"{_LEAF}要求提供公开出版物")),
+    (T3_NOT_PROCESSED_LEAVES[3], re.compile(rf"{_LEAF}无正当理由大量反复")),
+    (T3_NOT_PROCESSED_LEAVES[4], re.compile(rf"{_LEAF}要求行政机关确认")),
+    (T3_OTHER, re.compile(r"(?:\(六\))?其他处理")),
+    (T3_OTHER_LEAVES[0], re.compile(rf"{_LEAF}申请人无正当理由逾期")),
+    (T3_OTHER_LEAVES[1], re.compile(rf"{_LEAF}申请人逾期未按收费")),
+    (T3_OTHER_LEAVES[2], re.compile(r"[1-9][.、,．]其他(?![\u4e00-\u9fff])")),
+    (T3_TOTAL, re.compile(r"\(七\)(?:总计|合计)")),
+    (T3_CARRIED_OUT, re.compile(r"(?:四[、.,]?)?结转下一?年度?继续办理")),
+)
+#: Where 表三 begins in running text: its header note, or its first row.
+T3_RUN_START = re.compile(r"勾稽关系|本年度?新收到?的?政府信息公开申请")
+#: Where 表四 begins in running text: the section heading or the table's own header.
+T4_RUN_START = re.compile(
+    r"(?:[一二三四五六七八九十]+[、.,]?)?(?:政府信息公开)?行政复议[、和及与]?(?:政府信息公开)?行政诉讼"
+)
+T4_RUN_HEADER_WORDS = re.compile(
+    r"行政复议|行政诉讼|未经复议直接起诉|复议后起诉|结果维持|结果纠正|其他结果|尚未审结|总计|维持|纠正|结果|其他|尚未|审结|合计"
+)
+#: A heading that ends the tables (section 五 or later, in any numbering).
+TABLES_END = re.compile(
+    r"(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十]+\))?(?:存在的?主要问题|其他需要报告)"
+)
+
+_T2_HEADER_WORDS = re.compile("|".join(f"(?P<c{k}>{p.pattern})" for k, (_, p) in enumerate(T2_RUN_COLUMNS)))
+
+
+def t2_header_columns(folded: str) -> list[tuple[str, str | None]]:
+    """表二 column names, in order, in a header's text however it was cut (``本年新`` / ``公开数量``),
+    each with the unit it states: ``信息内容本年收费金额(单位:万元)`` -> ``[("本年收费金额", "万元")]``."""
+    text = re.sub(r"[\s|]+", "", folded)
+    out: list[tuple[str, str | None]] = []
+    for m in _T2_HEADER_WORDS.finditer(text):
+        k = int(next(name for name, value in m.groupdict().items() if value is not None)[1:])
+        column = T2_RUN_COLUMNS[k][0]
+        if not out or out[-1][0] != column:
+            out.append((column, unit_in_header(m.group(0))))
+    return out

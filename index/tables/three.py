@@ -76,6 +76,9 @@ def _label_rows(region: list[Cell]) -> tuple[list[_Row], int]:
     rows: list[_Row] = []
     current: _Row | None = None
     orphans = 0
+    lines: dict[int, list[Cell]] = {}
+    for cell in region:
+        lines.setdefault(cell.line, []).append(cell)
     for cell in region:
         if cell.kind == "text":
             label = match_label(T3_ROW_PATTERNS, cell.folded)
@@ -85,11 +88,22 @@ def _label_rows(region: list[Cell]) -> tuple[list[_Row], int]:
             elif current is not None and any(v.kind == "num" for v in current.values):
                 current = None  # text after a row's numbers ends it
             continue
+        if current is not None and not current.values and _slipped(current, cell, lines[cell.line]):
+            current = None  # a whole row of numbers on a later line: its own label slipped off
         if current is None:
             orphans += cell.kind == "num"
             continue
         current.values.append(cell)
     return [r for r in rows if any(v.kind == "num" for v in r.values)], orphans
+
+
+def _slipped(row: _Row, first: Cell, line: list[Cell]) -> bool:
+    """True when a row's first number opens a later ``|`` row of several numbers (not cell fragments,
+    not a row whose label wrapped onto it): those numbers belong to a row whose label was lost."""
+    label = row.label_cell
+    if label is None or first.line == label.line or line[0] is not first:
+        return False
+    return sum(c.kind == "num" for c in line) > 1
 
 
 def _columns_for(rows: list[list[float | None]], ncols: int) -> tuple[str, ...]:

@@ -13,8 +13,7 @@ from index.tables.labels import (
     TABLE_TWO,
     UNIT_COUNT,
     match_label,
-    t2_column,
-    unit_in_header,
+    t2_header_columns,
 )
 from index.tables.model import Fact
 from index.tables.tokens import Cell, extend_over_pipe
@@ -58,7 +57,8 @@ def read_table_two(text: str, cells: list[Cell]) -> tuple[list[Fact], list[str]]
     warnings: list[str] = []
     seen: set[str] = set()
     header: list[str] = []
-    header_units: dict[str, str] = {}
+    header_units: dict[str, str | None] = {}
+    header_text = ""
     in_header = False
     for i, cell in enumerate(cells):
         if cell.kind != "text":
@@ -66,18 +66,17 @@ def read_table_two(text: str, cells: list[Cell]) -> tuple[list[Fact], list[str]]
         if SECTION_FIVE.match(cell.folded) or T3_START.search(cell.folded):
             header, in_header = [], False  # leaving 表二: no header carries over
             continue
-        if cell.folded == HEADER_CELL:
-            header, header_units, in_header = [], {}, True
+        if cell.folded.startswith(HEADER_CELL):
+            header_text, in_header = cell.folded[len(HEADER_CELL) :], True
+            found = t2_header_columns(header_text)
+            header, header_units = [c for c, _ in found], dict(found)
             continue
         row = match_label(T2_ROW_PATTERNS, cell.folded)
         if row is None:
-            if in_header:
-                column = t2_column(cell.folded)
-                if column and (not header or header[-1] != column):
-                    header.append(column)
-                    unit = unit_in_header(cell.folded)
-                    if unit:
-                        header_units[column] = unit
+            if in_header:  # header cells may be cut anywhere ("本年新" / "公开数量"): read them joined
+                header_text += cell.folded
+                found = t2_header_columns(header_text)
+                header, header_units = [c for c, _ in found], dict(found)
             continue
         in_header = False
         columns = tuple(header) if header else T2_DEFAULT_COLUMNS[row]
