@@ -435,3 +435,31 @@ def test_a_complete_report_flattened_by_pdftotext() -> None:
         for _, start, end in said.spans:
             assert 0 <= start < end <= len(text)
     assert rank_targets(analyse("传真号码是多少？", []).targets, values, facts) == [None]  # type: ignore[arg-type]
+
+
+def test_an_llm_answer_sees_the_cited_passage_and_falls_back_when_ungrounded(values_index: Assistant) -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    question = "样例县2022年主动公开了多少条政府信息？"
+    extractive = values_index.ask(question)
+    assert "2150条" in extractive.answer
+    seen: list[str] = []
+
+    class Recording(GenericFakeChatModel):
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(str(messages[-1].content))
+            return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+    values_index._chat_model, values_index._chat_model_loaded = (
+        Recording(messages=iter(["全县主动公开政府信息2150条[1]。"])),
+        True,
+    )
+    try:
+        grounded = values_index.ask(question, use_llm=True)
+        assert grounded.method == "llm" and "2150条" in grounded.answer
+        assert "2150条" in seen[0]  # the passage the extractive answer cites is given to the model
+        values_index._chat_model = Recording(messages=iter(["全县主动公开政府信息9999条[1]。"]))
+        fallback = values_index.ask(question, use_llm=True)
+        assert fallback.method == "extractive" and fallback.answer == extractive.answer
+    finally:
+        values_index._chat_model, values_index._chat_model_loaded = None, False

@@ -9,7 +9,7 @@ is answered "无".
 >>> [t for _, _, t in items]
 ['政策解读形式单一', '答复规范性有待提高']
 >>> problem_items("五、存在的主要问题及改进情况\\n无。")
-[(27, 28, '无')]
+[(15, 16, '无')]
 """
 
 from __future__ import annotations

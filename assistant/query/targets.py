@@ -6,7 +6,7 @@ kind). Each target keeps the words that are its own and masks the other items, s
 words point at one value.
 
 >>> [t.text for t in split_targets("|||予以公开和部分公开各多少件", [AnswerKind.COUNT])]
-['|||予以公开和||||各多少件', '|||||||部分公开各多少件']
+['|||予以公开和||||各多少件', '|||||||和部分公开各多少件']
 """
 
 from __future__ import annotations

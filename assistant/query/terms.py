@@ -8,7 +8,7 @@ generic words (信息, 公开, 政府 …) or with a function character weigh li
 >>> [c.key for _, _, c in find_concepts("予以公开和部分公开各多少件")]
 ['予以公开', '部分公开']
 >>> sorted(keys_of(["全年受理申请"]).items())[:3]
-[('#新收', 1.0), ('全年', 0.15), ('年受', 1.0)]
+[('#新收', 2.0), ('全年', 0.15), ('年受', 0.35)]
 """
 
 from __future__ import annotations
