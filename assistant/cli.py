@@ -100,25 +100,76 @@ def _print_results(results: list[IngestResult]) -> int:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--issuer", default=None, help="The issuer of the one file given (overrides what is parsed).")
+@click.option("--year", type=int, default=None, help="The report year of the one file given.")
+@click.option("--publish-date", default=None, help="The publish date (YYYY-MM-DD) of the one file given.")
+@click.option(
+    "--manifest",
+    type=click.Path(path_type=Path),
+    default=None,
+    help='JSON Lines, one {"file", "issuer", "year", "publish_date"} object per file.',
+)
 @click.option(
     "--follow-symlinks",
     is_flag=True,
     help="Read what symbolic links point to (regular files only); by default links are refused.",
 )
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...], follow_symlinks: bool) -> None:
-    """Index report files and folders (recursive). Limits: see DISCLOSURE_MAX_* in the README."""
+def ingest(
+    settings: Settings,
+    paths: tuple[Path, ...],
+    issuer: str | None,
+    year: int | None,
+    publish_date: str | None,
+    manifest: Path | None,
+    follow_symlinks: bool,
+) -> None:
+    """Index report files and folders (recursive); admins may say which body and year a file is.
+    Limits: see DISCLOSURE_MAX_* in the README."""
     from index.ingest import Indexer
 
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise DisclosureError(f"not found: {', '.join(missing)}")
     settings.limits  # noqa: B018 - a bad limit setting fails here, before anything is read
+    metadata = admin_metadata(list(paths), issuer, year, publish_date, manifest, follow_symlinks=follow_symlinks)
     indexer = Indexer(settings)
     with progress_bar("ingest") as update:
-        results = indexer.ingest(list(paths), progress=update, follow_symlinks=follow_symlinks)
+        results = indexer.ingest(list(paths), progress=update, follow_symlinks=follow_symlinks, metadata=metadata)
     if _print_results(results):
         sys.exit(1)
+
+
+def admin_metadata(
+    paths: list[Path],
+    issuer: str | None,
+    year: int | None,
+    publish_date: str | None,
+    manifest: Path | None,
+    *,
+    follow_symlinks: bool = False,
+) -> dict[str, Any]:
+    """File name -> what the admin says about it, from ``--issuer/--year/--publish-date`` or a manifest."""
+    from index.identity.manifest import check_values, read_manifest
+    from index.ingest.indexer import expand_paths
+
+    files = expand_paths(paths, follow_symlinks=follow_symlinks)
+    given = any(v is not None for v in (issuer, year, publish_date))
+    if given and manifest is not None:
+        raise DisclosureError("give either --manifest or --issuer/--year/--publish-date, not both")
+    if given:
+        if len(files) != 1:
+            raise DisclosureError(
+                f"--issuer/--year/--publish-date describe one file, but {len(files)} files were given; "
+                "use --manifest to describe several"
+            )
+        try:
+            return {files[0].name: check_values(issuer, year, publish_date)}
+        except ValueError as exc:
+            raise DisclosureError(f"{files[0].name}: {exc}") from None
+    if manifest is not None:
+        return dict(read_manifest(manifest, [f.name for f in files]))
+    return {}
 
 
 @main.command()
@@ -135,11 +186,26 @@ def reports(settings: Settings, as_json: bool) -> None:
     if not records:
         click.echo("no reports indexed yet: disclosure ingest PATH")
         return
+    nameless = 0
     for r in records:
         warn = f"  ({len(r.warnings)} warnings)" if r.warnings else ""
         click.echo(
-            f"{r.id}  {r.issuer or '?'}  {r.year or '?'}  {r.publish_date or '-'}  {r.chunk_count} chunks  {r.source}{warn}"
+            f"{r.id}  {_marked(r.issuer, r.issuer_source)}  {_marked(r.year, r.year_source)}  "
+            f"{_marked(r.publish_date, r.publish_date_source, '-')}  {r.chunk_count} chunks  {r.source}{warn}"
         )
+        if not r.issuer:
+            nameless += 1
+            click.echo(f"    警告 warning: no issuer — set one: disclosure edit {r.id[:8]} --issuer NAME")
+    click.echo("(admin) = supplied by an admin; other values are parsed from the text")
+    if nameless:
+        click.echo(f"警告 warning: {nameless} report(s) without an issuer: questions find them only by their text")
+
+
+def _marked(value: object, source: str | None, missing: str = "?") -> str:
+    """A metadata value as listed: ``?`` when missing, ``(admin)`` after one an admin supplied."""
+    if value is None or value == "":
+        return missing
+    return f"{value}(admin)" if source == "admin" else str(value)
 
 
 @main.command()
@@ -156,8 +222,15 @@ def show(settings: Settings, report_id: str) -> None:
     r = matches[0]
     text = store.catalogue.report_text(r.id)
     for key, value in r.to_json().items():
-        if key != "warnings":
-            click.echo(f"{key}: {value}")
+        if key in ("warnings", "metadata_sources", "parsed_metadata"):
+            continue
+        if key in ("issuer", "year", "publish_date"):
+            source = r.sources[key]
+            parsed = r.parsed_metadata.get(key)
+            note = f"  [{source or 'missing'}" + (f"; parsed: {parsed}" if source == "admin" and parsed else "") + "]"
+            click.echo(f"{key}: {value if value is not None else '?'}{note}")
+            continue
+        click.echo(f"{key}: {value}")
     click.echo("warnings:" if r.warnings else "warnings: none")
     for w in r.warnings:
         click.echo(f"  - {w}")
@@ -176,6 +249,38 @@ def delete(settings: Settings, report_id: str) -> None:
 
     full = Indexer(settings).delete(report_id)
     click.echo(f"deleted {full}")
+
+
+@main.command()
+@click.argument("report_id")
+@click.option("--issuer", default=None, help="The issuer (发布机关) to record.")
+@click.option("--year", type=int, default=None, help="The report year to record.")
+@click.option("--publish-date", default=None, help="The publish date (YYYY-MM-DD) to record.")
+@click.option("--revert", is_flag=True, help="Drop every admin-supplied value: use what parsing found.")
+@click.pass_obj
+def edit(
+    settings: Settings,
+    report_id: str,
+    issuer: str | None,
+    year: int | None,
+    publish_date: str | None,
+    revert: bool,
+) -> None:
+    """Correct a report's issuer, year or publish date (recorded as supplied by an admin)."""
+    from index.identity.manifest import check_values
+    from index.ingest import Indexer
+
+    if not revert and all(v is None for v in (issuer, year, publish_date)):
+        raise DisclosureError("nothing to change: give --issuer, --year, --publish-date or --revert")
+    try:
+        supplied = check_values(issuer, year, publish_date)
+    except ValueError as exc:
+        raise DisclosureError(str(exc)) from None
+    report = Indexer(settings).edit(report_id, supplied, revert=revert)
+    click.echo(
+        f"{report.id}  {_marked(report.issuer, report.issuer_source)}  {_marked(report.year, report.year_source)}  "
+        f"{_marked(report.publish_date, report.publish_date_source, '-')}  {report.source}"
+    )
 
 
 @main.command()
@@ -246,7 +351,20 @@ def ask(settings: Settings, question: str, as_json: bool, issuer: str | None, ye
 
 
 @main.command(name="eval")
-@click.option("--reports", "reports_dir", required=True, type=click.Path(path_type=Path), help="Folder of reports.")
+@click.option(
+    "--reports",
+    "reports_dirs",
+    required=True,
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Folder of reports (repeat it to index several folders together).",
+)
+@click.option(
+    "--manifest",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Issuer/year of files whose text does not say (JSON Lines, see DESIGN.md).",
+)
 @click.option("--qa", "qa_path", required=True, type=click.Path(path_type=Path), help="QA file (JSON lines).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write one result line per question.")
 @click.option(
@@ -261,7 +379,8 @@ def ask(settings: Settings, question: str, as_json: bool, issuer: str | None, ye
 @click.pass_obj
 def evaluate(
     settings: Settings,
-    reports_dir: Path,
+    reports_dirs: tuple[Path, ...],
+    manifest: Path | None,
     qa_path: Path,
     out: Path | None,
     eval_data_dir: Path | None,
@@ -277,7 +396,15 @@ def evaluate(
         if make_chat_model(settings) is None:
             raise DisclosureError("--llm needs DISCLOSURE_LLM_BASE_URL (+ DISCLOSURE_LLM_MODEL) or DISCLOSURE_LLM_GGUF")
     with progress_bar("eval") as update:
-        report = run_eval(settings, reports_dir, qa_path, data_dir=eval_data_dir, use_llm=use_llm, progress=update)
+        report = run_eval(
+            settings,
+            list(reports_dirs),
+            qa_path,
+            data_dir=eval_data_dir,
+            use_llm=use_llm,
+            progress=update,
+            manifest=manifest,
+        )
     failed = [r for r in report.ingest if r.status == IngestStatus.FAILED]
     for r in failed:
         click.echo(f"ingest failed: {r.source}: {r.error}", err=True)

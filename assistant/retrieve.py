@@ -21,7 +21,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, field_validator
 
-from assistant.query import QueryAnalysis, analyse
+from assistant.query import QueryAnalysis, analyse, issuer_index
 from assistant.types import Passage
 from index.storage.catalogue import ChunkRecord
 from index.storage.store import Store
@@ -72,7 +72,7 @@ class HybridRetriever(BaseRetriever):
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
     ) -> list[Document]:
-        analysis = analyse(query, self.store.catalogue.reports())
+        analysis = analyse(query, self.store.catalogue.reports(), index=issuer_index(self.store))
         return [
             Document(
                 page_content=p.text,

@@ -20,7 +20,7 @@ from assistant.cite import ReportTexts, verify_citations
 from assistant.llm.answer import answer_with_llm
 from assistant.llm.backends import make_chat_model
 from assistant.plaintext import plain_text
-from assistant.query import QueryAnalysis, analyse
+from assistant.query import QueryAnalysis, analyse, issuer_index
 from assistant.retrieve import HybridRetriever
 from assistant.types import Answer, Passage
 from index.config import Settings
@@ -67,7 +67,14 @@ class Assistant:
         year: int | None = None,
         context: dict[str, Any] | None = None,
     ) -> QueryAnalysis:
-        return analyse(question, self.store.catalogue.reports(), issuer=issuer, year=year, context=context)
+        return analyse(
+            question,
+            self.store.catalogue.reports(),
+            issuer=issuer,
+            year=year,
+            context=context,
+            index=issuer_index(self.store),
+        )
 
     def _llm_passages(self, extractive: Answer, passages: list[Passage]) -> list[Passage]:
         """The retrieved passages, with the chunks the extractive answer cites put first (the LLM must see them)."""
@@ -107,7 +114,7 @@ class Assistant:
             issuer=issuer,
             year=year,
             context=context,
-            text_of=lambda report_id: self.texts.get(report_id)[1].text,
+            index=issuer_index(self.store),
         )
         passages = self.retriever.search(analysis)
         t1 = time.perf_counter()

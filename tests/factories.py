@@ -526,3 +526,21 @@ def write_pdf_report(path: Path, issuer: str, year: int, tables: ReportTables) -
     story += [Paragraph(p, body) for p in after]
     SimpleDocTemplate(str(path), pagesize=A4, leftMargin=30, rightMargin=30).build(story)
     return path
+
+
+def self_referring_report(
+    place: str, year: int = 2023, *, self_word: str = "我局", phone: str = "0511-87654321"
+) -> str:
+    """A report that never names its body: the title has no issuer, the text says only ``我局`` and
+    mentions its place (``place``) in passing — the way many department pages are published."""
+    marker = "待定单位"
+    text = template_report(
+        issuer=marker,
+        year=year,
+        phone=phone,
+        extra=f"{self_word}依托{place}人民政府门户网站公开政府信息。",
+    )
+    text = text.replace(f"{marker}{year}年政府信息公开工作年度报告", f"{year}年政府信息公开工作年度报告")
+    text = text.replace(f"请与{marker}办公室联系", f"请与{self_word}办公室联系")
+    text = text.replace(f"\n{marker}\n", "\n")
+    return text.replace(marker, self_word)

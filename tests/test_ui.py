@@ -397,11 +397,19 @@ def test_questions_are_logged(server: Server, client: object) -> None:
     assert entry.channel == "api" and "收费" in entry.question and entry.citations
 
 
-def _raw_call(server: Server, fn_name: str, data: list[object]) -> dict[str, object]:
-    """Call an event the way a browser does (queue/join + SSE), bypassing the hidden UI."""
+def _raw_call(
+    server: Server, fn_name: str, data: list[object], session: str | None = None, module: str | None = None
+) -> dict[str, object]:
+    """Call an event the way a browser does (queue/join + SSE), bypassing the hidden UI; calls with one
+    ``session`` share its state (the login token lives in a gr.State, server side); ``module`` picks
+    the tab when two tabs name an event alike (``do_login``)."""
     demo = server.demo
-    fn_index = next(i for i, fn in demo.fns.items() if fn.name == fn_name)  # type: ignore[attr-defined]
-    session = uuid.uuid4().hex
+    fn_index = next(
+        i
+        for i, fn in demo.fns.items()  # type: ignore[attr-defined]
+        if fn.name == fn_name and (module is None or getattr(fn.fn, "__module__", "") == module)
+    )
+    session = session or uuid.uuid4().hex
     base = server.url + "gradio_api/"
     with httpx.Client(timeout=60) as http:
         http.post(
@@ -419,7 +427,13 @@ def _raw_call(server: Server, fn_name: str, data: list[object]) -> dict[str, obj
 
 def test_admin_events_refuse_raw_calls_without_login(server: Server) -> None:
     before = [r.id for r in server.ctx.store.catalogue.reports()]
-    for name, data in (("do_delete", [None, before[0]]), ("do_reindex", [None]), ("do_upload", [None, None])):
+    for name, data in (
+        ("do_delete", [None, before[0]]),
+        ("do_reindex", [None]),
+        ("do_upload", [None, None, "", ""]),
+        ("do_correct", [None, before[0], "伪造机关", "2020", ""]),
+        ("do_revert", [None, before[0]]),
+    ):
         msg = _raw_call(server, name, data)
         assert msg["success"] is False, (name, msg)
         assert "登录" in str(msg.get("output", {})), (name, msg)
@@ -430,7 +444,7 @@ def test_admin_and_chat_run_in_separate_queue_groups(server: Server) -> None:
     fns = {fn.name: fn for fn in server.demo.fns.values()}  # type: ignore[attr-defined]
     chat, ask = fns["respond"], fns["ask"]
     assert chat.concurrency_id == ask.concurrency_id == "chat" and chat.concurrency_limit > 1
-    for name in ("do_upload", "do_delete", "do_reindex", "do_login"):
+    for name in ("do_upload", "do_delete", "do_reindex", "do_login", "do_correct", "do_revert"):
         assert fns[name].concurrency_id == "admin" and fns[name].concurrency_limit == 1
         assert fns[name].api_visibility == "private"
 
@@ -514,3 +528,20 @@ def test_esc_escapes_once() -> None:
     assert esc("'") == "&#39;" and esc("&#x27;") == "&amp;&#35;x27;"
     html = render_answer({"answer": "It's 1[1]。", "abstained": False, "citations": [_citation(quote="O'Neil")]})
     assert "&#39;" in html and "&#x27;" not in html and "&amp;#" not in html
+
+
+def test_correction_through_the_gradio_queue(server: Server) -> None:
+    """The 报告管理 correction action as the browser calls it: log in, correct, see the list and the answer."""
+    session = uuid.uuid4().hex
+    login = _raw_call(server, "do_login", [ADMIN_USER, ADMIN_PASSWORD], session, module="assistant.ui.admin_tab")
+    assert login["success"] is True, login
+    report = next(r for r in server.ctx.store.catalogue.reports() if r.issuer == XSS_ISSUER)
+    msg = _raw_call(server, "do_correct", [None, report.id[:10], "样本县审计局", "", ""], session)
+    assert msg["success"] is True, msg
+    text, rows, _notice = msg["output"]["data"]  # type: ignore[index]
+    assert text.startswith("已更正") and "样本县审计局" in text
+    row = next(r for r in rows["data"] if r[0] == report.id)
+    assert row[1] == "样本县审计局" and row[7].startswith("机关:管理员")
+    assert not handlers.answer_question(server.ctx, "样本县审计局举办了几次政务开放日活动？").abstained
+    msg = _raw_call(server, "do_revert", [None, report.id], session)
+    assert msg["success"] is True and server.ctx.store.catalogue.report(report.id).issuer == XSS_ISSUER  # type: ignore[union-attr]

@@ -22,7 +22,9 @@ from assistant.evaluate.scoring import STRICT_KINDS, answer_correct, quotes_over
 from assistant.service import Assistant
 from index.config import Settings
 from index.errors import DisclosureError
+from index.identity.manifest import read_manifest
 from index.ingest import Indexer, IngestResult
+from index.ingest.indexer import expand_paths
 
 log = logging.getLogger(__name__)
 
@@ -64,22 +66,32 @@ def percentile(values: list[float], q: float) -> float:
 
 def run_eval(
     settings: Settings,
-    reports_dir: Path,
+    reports_dirs: Path | list[Path],
     qa_path: Path,
     *,
     data_dir: Path | None = None,
     use_llm: bool = False,
     progress: Callable[[float, float, str], None] | None = None,
+    manifest: Path | None = None,
 ) -> EvalReport:
-    """Index ``reports_dir`` (into a temporary data dir unless ``data_dir``) and score ``qa_path``."""
+    """Index the report folders (into a temporary data dir unless ``data_dir``), with the issuer and
+    year a ``manifest`` gives for its files, and score ``qa_path``."""
     qa = load_qa(qa_path)
-    if not reports_dir.is_dir():
-        raise DisclosureError(f"reports folder not found: {reports_dir}")
+    folders = [reports_dirs] if isinstance(reports_dirs, Path) else list(reports_dirs)
+    for folder in folders:
+        if not folder.is_dir():
+            raise DisclosureError(f"reports folder not found: {folder}")
+    files = expand_paths(folders)
+    names = [f.name for f in files]
+    clashes = sorted({n for n in names if names.count(n) > 1})
+    if clashes:
+        raise DisclosureError(f"the report folders hold files of the same name: {', '.join(clashes)}")
+    metadata = read_manifest(manifest, names) if manifest is not None else {}
     with tempfile.TemporaryDirectory(prefix="disclosure-eval-") as tmp:
         target = data_dir or Path(tmp)
         run_settings = settings.with_(data_dir=target)
         indexer = Indexer(run_settings)
-        ingest = indexer.ingest([reports_dir], progress=progress)
+        ingest = indexer.ingest(folders, progress=progress, metadata=metadata)
         assistant = Assistant(run_settings, indexer.store)
         assistant.warm_up()
         report = EvalReport(ingest=ingest)

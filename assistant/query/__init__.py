@@ -1,10 +1,14 @@
 """Question analysis: the question is read once, here, into everything the answerers need.
 
 :func:`analyse` returns a :class:`QueryAnalysis`: the reports in scope (issuer and year, from
-:mod:`assistant.query.scope`), the kinds of value asked for, and one :class:`Target` per value
-(its content words with the issuer's and place's words and the question words removed, the
-template slot it names, the unit it wants). Answerers read the analysis, never the question
-string. Vocabulary is data (:mod:`assistant.query.vocabulary`).
+:func:`assistant.query.issuers.resolve_reports` over the issuer index of the current catalogue
+generation — places and organs, short forms, generic words never decide), the kinds of value asked
+for, and one :class:`Target` per value (its content words with the words naming the issuer, the
+years and the report removed, the template slot it names, the unit it wants). Answerers read the
+analysis, never the question string. Vocabulary is data (:mod:`assistant.query.vocabulary`).
+
+A place or body the question names that no indexed report carries is reported in
+``unknown_mentions`` so the answerer can abstain instead of answering from another body's report.
 
 >>> a = analyse("2022年示例区予以公开和部分公开各多少件？", [])
 >>> [t.cell.label for t in a.targets]
@@ -20,9 +24,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.query.issuers import issuer_aliases, issuer_score, place_mentions
+from assistant.query.issuers import (
+    IssuerIndex,
+    ReportScope,
+    issuer_aliases,
+    issuer_index,
+    place_mentions,
+    resolve_reports,
+)
 from assistant.query.kinds import CONTACT_KINDS, DATE_KINDS, detect_kinds
-from assistant.query.scope import Scope, resolve_scope
 from assistant.query.targets import MASK, CellSpec, Target, split_targets
 from assistant.query.vocabulary import VOCAB
 from assistant.types import AnswerKind
@@ -33,14 +43,16 @@ __all__ = [
     "CONTACT_KINDS",
     "DATE_KINDS",
     "CellSpec",
+    "IssuerIndex",
     "QueryAnalysis",
-    "Scope",
+    "ReportScope",
     "Target",
     "analyse",
     "detect_kinds",
     "issuer_aliases",
-    "issuer_score",
+    "issuer_index",
     "place_mentions",
+    "resolve_reports",
 ]
 
 YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)?|(?:本|今|当)年度?")
@@ -59,12 +71,15 @@ class QueryAnalysis:
     issuers: list[str] = field(default_factory=list)
     unknown_mentions: list[str] = field(default_factory=list)
     missing_year: bool = False  # the issuer is indexed, but not for the year asked
+    mention_spans: list[tuple[int, int]] = field(default_factory=list)  # spans of ``folded`` naming the issuer
+    year_inferred: bool = False  # no year asked: the issuer's latest report
+    available_years: list[int] = field(default_factory=list)  # the issuer's years
     targets: list[Target] = field(default_factory=list)
     years: list[int] = field(default_factory=list)  # a span of years asked about ("2021年到2023年")
     yes_no: bool = False  # "收到申请了吗": the answer starts with 有/没有
     every_body: bool = False  # "哪些单位…": one value per report in scope
     change: bool = False  # "…的变化": the change between the first and the last year
-    residual: str = ""  # the question with issuer, year and report words masked (for retrieval and logs)
+    residual: str = ""  # the question with issuer, years and report words masked (for logs)
 
     @property
     def kind(self) -> AnswerKind:
@@ -73,7 +88,7 @@ class QueryAnalysis:
     @property
     def across_reports(self) -> bool:
         """One value per report: a span of years of one body, or every body of a year."""
-        return len(self.report_ids) > 1 and (bool(self.years) or self.every_body)
+        return len(self.report_ids) > 1 and (len(self.years) >= 2 or self.every_body)
 
 
 def analyse(
@@ -84,16 +99,26 @@ def analyse(
     year: int | None = None,
     context: Mapping[str, Any] | None = None,
     text_of: Callable[[str], str] | None = None,
+    index: IssuerIndex | None = None,
 ) -> QueryAnalysis:
-    """Analyse ``question`` against the indexed ``reports`` (see :func:`assistant.query.scope.resolve_scope`)."""
+    """Analyse ``question`` against the indexed ``reports``.
+
+    ``issuer``/``year`` are explicit filters (UI); ``context`` holds the previous turn's
+    ``issuer``/``year`` for follow-ups such as ``那传真呢？``; ``index`` is the issuer index of the
+    catalogue generation ``reports`` come from (built from ``reports`` when not given). ``text_of`` is
+    accepted for older callers and unused: reports without an issuer are found by the places their
+    text names, stored at ingest.
+    """
+    del text_of
     folded = fold_query(question)
-    scope = resolve_scope(folded, reports, issuer=issuer, year=year, context=context, text_of=text_of)
-    residual = _residual(folded, scope)
+    if index is None:
+        index = IssuerIndex(reports, {})
+    scope: ReportScope = resolve_reports(folded, index, issuer=issuer, year=year, context=context)
+    residual = _residual(folded, scope.mention_spans)
     kinds = detect_kinds(residual)
     change = bool(VOCAB.change.search(residual))
     if change and len(scope.years) >= 2:  # "…的变化" across years: the change is computed, not looked up
         residual = VOCAB.change.sub(lambda m: MASK * len(m.group(0)), residual)
-    targets = split_targets(residual, kinds)
     return QueryAnalysis(
         question=question,
         folded=folded,
@@ -104,7 +129,10 @@ def analyse(
         issuers=scope.issuers,
         unknown_mentions=scope.unknown_mentions,
         missing_year=scope.missing_year,
-        targets=targets,
+        mention_spans=scope.mention_spans,
+        year_inferred=scope.year_inferred,
+        available_years=scope.available_years,
+        targets=split_targets(residual, kinds),
         years=scope.years,
         yes_no=bool(VOCAB.yes_no.search(folded)),
         every_body=bool(VOCAB.every_body.search(folded)),
@@ -113,15 +141,15 @@ def analyse(
     )
 
 
-def _residual(folded: str, scope: Scope) -> str:
+def _residual(folded: str, mention_spans: list[tuple[int, int]]) -> str:
     """The question with the issuer's words, years and the words naming the report masked out."""
     chars = list(folded)
 
     def mask(start: int, end: int) -> None:
-        for i in range(start, end):
+        for i in range(max(0, start), min(len(chars), end)):
             chars[i] = MASK
 
-    for start, end in scope.mention_spans:
+    for start, end in mention_spans:
         mask(start, end)
     for m in YEAR_WORDS.finditer(folded):
         mask(m.start(), m.end())

@@ -23,6 +23,8 @@ from assistant.ui.auth import AdminAuth, StaffAuth
 from assistant.ui.render import esc, render_answer, render_in_context
 from index.config import Settings
 from index.errors import DisclosureError
+from index.identity.manifest import check_values
+from index.identity.store import AdminMetadata
 from index.ingest import Indexer, IngestResult, IngestStatus, ProgressFn, copy_sample_reports
 from index.load import SUPPORTED_SUFFIXES
 from index.storage.store import Store
@@ -37,7 +39,9 @@ STATUS_LABELS = {
     IngestStatus.UNCHANGED: "未变化",
     IngestStatus.FAILED: "失败",
 }
-REPORT_HEADERS = ["ID", "发布机关", "年度", "发布日期", "分块数", "警告数", "文件名"]
+REPORT_HEADERS = ["ID", "发布机关", "年度", "发布日期", "分块数", "警告数", "文件名", "元数据来源"]
+NO_ISSUER = "⚠️ 未识别"
+SOURCE_LABELS = {"admin": "管理员", "parsed": "解析", None: "缺失"}
 WRONG_HEADERS = ["记录", "时间", "问题", "回答", "引用", "意见"]
 RECENT_HEADERS = ["记录", "时间", "问题", "未作答", "引用数", "已核对"]
 
@@ -322,27 +326,117 @@ def admin_login(ctx: AppContext, user: str, password: str) -> str:
 
 
 def reports_rows(ctx: AppContext, token: str | None) -> list[list[Any]]:
+    """The admin list: one row per report, with where issuer, year and date come from."""
     ctx.auth.require(token)
     return [
-        [r.id, r.issuer or "?", r.year or "", r.publish_date or "", r.chunk_count, len(r.warnings), r.source]
+        [
+            r.id,
+            r.issuer or NO_ISSUER,
+            r.year or "",
+            r.publish_date or "",
+            r.chunk_count,
+            len(r.warnings),
+            r.source,
+            "，".join(
+                f"{label}:{SOURCE_LABELS.get(r.sources[key], r.sources[key])}"
+                for key, label in (("issuer", "机关"), ("year", "年度"), ("publish_date", "日期"))
+            ),
+        ]
         for r in ctx.store.catalogue.reports()
     ]
+
+
+def admin_notice(ctx: AppContext, token: str | None) -> str:
+    """A warning for reports indexed without an issuer (questions find them only by their text)."""
+    ctx.auth.require(token)
+    nameless = [r for r in ctx.store.catalogue.reports() if not r.issuer]
+    if not nameless:
+        return ""
+    names = "、".join(f"{r.source}（{r.id[:8]}）" for r in nameless[:10])
+    more = f" 等 {len(nameless)} 份" if len(nameless) > 10 else ""
+    return (
+        f"⚠️ 有 {len(nameless)} 份报告未识别发布机关：{names}{more}。"
+        "问答只能凭正文中的地名找到它们；请在下方「更正报告信息」中填写发布机关。"
+    )
+
+
+def _admin_values(issuer: Any, year: Any, publish_date: Any = None) -> AdminMetadata:
+    """Optional admin fields from the UI (empty = not given), checked; a bad value is a DisclosureError."""
+
+    def given(value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value.strip() if isinstance(value, str) else value
+
+    try:
+        return check_values(given(issuer), given(year), given(publish_date))
+    except ValueError as exc:
+        message = str(exc)
+        if message.startswith("year"):
+            raise DisclosureError(f"年度填写有误：{message}") from None
+        if message.startswith("publish_date"):
+            raise DisclosureError(f"发布日期填写有误（应为 YYYY-MM-DD）：{message}") from None
+        raise DisclosureError(f"发布机关填写有误：{message}") from None
+
+
+def correct_report(
+    ctx: AppContext,
+    token: str | None,
+    report_id: str,
+    issuer: Any = None,
+    year: Any = None,
+    publish_date: Any = None,
+    *,
+    revert: bool = False,
+) -> str:
+    """Correct an indexed report's issuer, year and publish date (recorded as supplied by an admin)."""
+    ctx.auth.require(token)
+    report_id = (report_id or "").strip()
+    if not report_id:
+        raise DisclosureError("请输入要更正的报告 ID。")
+    supplied = _admin_values(issuer, year, publish_date)
+    if not revert and not supplied:
+        raise DisclosureError("请填写要更正的发布机关、年度或发布日期。")
+    report = ctx.indexer.edit(report_id, supplied, revert=revert)
+    log.info("admin corrected report %s: %s", report.id, supplied if not revert else "reverted to parsed values")
+    what = "已恢复为解析结果" if revert else "已更正"
+    return (
+        f"{what}：{report.source}（ID {report.id}）— 发布机关 {report.issuer or NO_ISSUER}，"
+        f"年度 {report.year or '?'}，发布日期 {report.publish_date or '?'}"
+    )
 
 
 def _result_line(r: IngestResult) -> str:
     if r.status == IngestStatus.FAILED:
         return f"❌ {r.source}：失败 — {r.error}"
-    line = f"✅ {r.source}：{STATUS_LABELS.get(r.status, r.status)}（{r.issuer or '?'} {r.year or '?'}，{r.chunks} 块，ID {r.report_id}）"
-    return "\n".join([line, *(f"    ⚠️ 警告：{w}" for w in r.warnings)])
+    line = f"✅ {r.source}：{STATUS_LABELS.get(r.status, r.status)}（{r.issuer or NO_ISSUER} {r.year or '?'}，{r.chunks} 块，ID {r.report_id}）"
+    notes = [f"    ⚠️ 警告：{w}" for w in r.warnings]
+    if not r.issuer:
+        notes.append("    ⚠️ 未识别发布机关：请在「更正报告信息」中填写，否则问答只能凭正文中的地名找到它。")
+    return "\n".join([line, *notes])
 
 
 def upload_reports(
-    ctx: AppContext, token: str | None, paths: list[str] | None, progress: ProgressFn | None = None
+    ctx: AppContext,
+    token: str | None,
+    paths: list[str] | None,
+    progress: ProgressFn | None = None,
+    *,
+    issuer: Any = None,
+    year: Any = None,
 ) -> str:
-    """Index uploaded files (Gradio's temporary copies keep the uploaded names); one line per file."""
+    """Index uploaded files (Gradio's temporary copies keep the uploaded names); one line per file.
+
+    ``issuer``/``year`` (optional) are what the admin says about the upload: the issuer applies to every
+    file, a year only to a single file (several files are usually several years)."""
     ctx.auth.require(token)
     if not paths:
         raise DisclosureError("请先选择要上传的文件。")
+    supplied = _admin_values(issuer, year)
+    if supplied.year is not None and len(paths) > 1:
+        raise DisclosureError("年度只能在上传单个文件时填写；多个文件请分别上传，或只填写发布机关。")
     lines: list[str] = []
     items: list[tuple[str, Path]] = []
     for raw in paths:
@@ -354,7 +448,8 @@ def upload_reports(
         else:
             items.append((path.name, path))
     if items:
-        results = ctx.indexer.ingest_bytes(items, progress=progress)
+        metadata = {name: supplied for name, _ in items} if supplied else None
+        results = ctx.indexer.ingest_bytes(items, progress=progress, metadata=metadata)
         lines.extend(_result_line(r) for r in results)
         log.info("admin upload: %s", ", ".join(f"{r.source}={r.status}" for r in results))
     return "\n".join(lines)

@@ -14,14 +14,18 @@ ingest leaves the previous state usable, and the next run completes the job.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 from index.config import Settings
 from index.errors import DisclosureError, IngestError
+from index.identity.metadata import effective_metadata
+from index.identity.store import AdminMetadata, load_admin, name_rows, save_admin, save_names
 from index.ingest.prepare import Prepared, prepare
 from index.ingest.recovery import purge, rebuild_lexical, recover, vector_metadata
 from index.load.paths import collect_files
@@ -29,6 +33,7 @@ from index.models import IngestResult, IngestStatus, ReportState
 from index.storage.catalogue import ReportRecord
 from index.storage.store import Store, writer_lock
 from index.tables import save_facts
+from index.text.searchform import build_search_form
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +41,6 @@ log = logging.getLogger(__name__)
 ProgressFn = Callable[[float, float, str], None]
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"
-_CHANGED = (IngestStatus.INDEXED, IngestStatus.REPLACED)
 
 
 def expand_paths(paths: Iterable[Path], *, follow_symlinks: bool = False) -> list[Path]:
@@ -68,29 +72,45 @@ class Indexer:
 
     # -- public operations ----------------------------------------------------------------
     def ingest(
-        self, paths: Iterable[Path], progress: ProgressFn | None = None, *, follow_symlinks: bool = False
+        self,
+        paths: Iterable[Path],
+        progress: ProgressFn | None = None,
+        *,
+        follow_symlinks: bool = False,
+        metadata: Mapping[str, AdminMetadata] | None = None,
     ) -> list[IngestResult]:
         """Index files and folders; a failed file never affects what is already indexed.
 
         Symbolic links (given or inside folders) are refused unless ``follow_symlinks``; even then
-        only regular files are read.
+        only regular files are read. ``metadata`` maps a file name to what an admin says about it
+        (manifest, ``--issuer``/``--year``): it overrides what parsing finds, also for a file already
+        indexed with the same bytes.
         """
         files = expand_paths(paths, follow_symlinks=follow_symlinks)
-        return self.ingest_bytes([(path.name, path) for path in files], progress, follow_symlinks=follow_symlinks)
+        return self.ingest_bytes(
+            [(path.name, path) for path in files], progress, follow_symlinks=follow_symlinks, metadata=metadata
+        )
 
     def ingest_bytes(
-        self, items: list[tuple[str, Path]], progress: ProgressFn | None = None, *, follow_symlinks: bool = False
+        self,
+        items: list[tuple[str, Path]],
+        progress: ProgressFn | None = None,
+        *,
+        follow_symlinks: bool = False,
+        metadata: Mapping[str, AdminMetadata] | None = None,
     ) -> list[IngestResult]:
         """Index uploaded files: (name as uploaded, temporary path) pairs."""
         with writer_lock(self.store.data_dir):
             self.store.check_model()
             self._recover()
+            before = self.store.catalogue.generation()
             results = []
             for i, (name, path) in enumerate(items):
                 if progress:
                     progress(i, len(items), name)
-                results.append(self._ingest_one(path, source_name=name, follow_symlinks=follow_symlinks))
-            if any(r.status in _CHANGED for r in results):
+                admin = (metadata or {}).get(name)
+                results.append(self._ingest_one(path, source_name=name, follow_symlinks=follow_symlinks, admin=admin))
+            if self.store.catalogue.generation() != before:  # indexed, replaced, or metadata edited
                 rebuild_lexical(self.store)
             if progress:
                 progress(len(items), len(items), "done")
@@ -105,6 +125,8 @@ class Indexer:
                 conn.execute("UPDATE reports SET state = ? WHERE id = ?", (ReportState.DELETING, report.id))
                 self.store.catalogue.bump_generation(conn)
             purge(self.store, report.id)
+            with self.store.catalogue.transaction() as conn:
+                save_admin(conn, report.id, AdminMetadata(), _now())
             rebuild_lexical(self.store)
             stored = Path(report.stored_path)
             if (
@@ -149,6 +171,21 @@ class Indexer:
                 progress(len(reports), len(reports), "done")
             return results
 
+    def edit(self, report_id: str, supplied: AdminMetadata, *, revert: bool = False) -> ReportRecord:
+        """Set (or, with ``revert``, drop) an admin's issuer, year and publish date for one report.
+
+        The values override what parsing found until reverted, survive re-indexing, and the report's
+        names are recomputed, so questions find it under the new issuer at once.
+        """
+        with writer_lock(self.store.data_dir):
+            self._recover()
+            report = self._resolve(report_id)
+            self._edit(report, supplied, revert=revert)
+            rebuild_lexical(self.store)  # a new generation: readers reload it rather than rebuild it
+            updated = self.store.catalogue.report(report.id)
+            assert updated is not None
+            return updated
+
     def recover(self) -> None:
         """Finish or roll back what an interrupted writer left behind."""
         with writer_lock(self.store.data_dir):
@@ -183,11 +220,19 @@ class Indexer:
             raise DisclosureError(f"id prefix {report_id!r} is ambiguous: {', '.join(r.id for r in matches)}")
         return matches[0]
 
-    def _ingest_one(self, path: Path, *, source_name: str, follow_symlinks: bool = False) -> IngestResult:
+    def _ingest_one(
+        self, path: Path, *, source_name: str, follow_symlinks: bool = False, admin: AdminMetadata | None = None
+    ) -> IngestResult:
         try:
-            prepared_or_result = prepare(self.store, path, source_name, follow_symlinks=follow_symlinks)
+            prepared_or_result = prepare(self.store, path, source_name, follow_symlinks=follow_symlinks, admin=admin)
             if isinstance(prepared_or_result, IngestResult):
-                return prepared_or_result
+                result = prepared_or_result
+                report = self.store.catalogue.report(result.report_id or "")
+                if admin and report is not None:
+                    self._edit(report, admin)  # same bytes, new metadata from the admin
+                    result.issuer = admin.issuer or result.issuer
+                    result.year = admin.year or result.year
+                return result
             return self._commit(prepared_or_result)
         except IngestError as exc:
             log.warning("%s", exc)
@@ -249,6 +294,7 @@ class Indexer:
         with catalogue.transaction() as conn:
             for old in replaced:
                 conn.execute("UPDATE reports SET state = ? WHERE id = ?", (ReportState.DELETING, old.id))
+                save_admin(conn, old.id, AdminMetadata(), _now())
             conn.execute("UPDATE reports SET state = ? WHERE id = ?", (ReportState.READY, p.report_id))
             catalogue.bump_generation(conn)
         for old in replaced:
@@ -264,8 +310,37 @@ class Indexer:
             p.warnings,
         )
 
+    def _edit(self, report: ReportRecord, supplied: AdminMetadata, *, revert: bool = False) -> None:
+        catalogue = self.store.catalogue
+        conn = catalogue.conn
+        admin = AdminMetadata() if revert else load_admin(conn, report.id)
+        admin = admin.merged(supplied)
+        parsed = report.parsed_metadata or {
+            key: getattr(report, key) for key in ("issuer", "year", "publish_date") if report.sources[key] != "admin"
+        }
+        meta = effective_metadata(parsed.get("issuer"), parsed.get("year"), parsed.get("publish_date"), admin)
+        search_text = "" if meta.issuer else build_search_form(catalogue.report_text(report.id)).text
+        columns = {**meta.columns(), "warnings": json.dumps(meta.filter_warnings(report.warnings), ensure_ascii=False)}
+        with catalogue.transaction() as tx:
+            tx.execute(
+                f"UPDATE reports SET {', '.join(f'{k} = ?' for k in columns)} WHERE id = ?",
+                (*columns.values(), report.id),
+            )
+            save_names(tx, report.id, name_rows(meta.issuer, search_text))
+            save_admin(tx, report.id, admin, _now())
+            catalogue.bump_generation(tx)
+        chunks = catalogue.ready_chunks_of(report.id)
+        self.store.vectors.update_metadata(
+            [c.id for c in chunks],
+            [vector_metadata(c.report_id, c.section, c.start, c.end, c.source, meta.issuer, meta.year) for c in chunks],
+        )
+        log.info("metadata of %s set by an admin: %s", report.source, admin)
+
     @staticmethod
     def _insert_children(conn: sqlite3.Connection, p: Prepared) -> None:
+        save_names(conn, p.report_id, p.names)
+        if p.admin:
+            save_admin(conn, p.report_id, p.admin, _now())
         conn.executemany(
             'INSERT INTO chunks(id, report_id, ordinal, section, section_title, start, "end", text, search_text, tokens) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -278,3 +353,7 @@ class Indexer:
         """Upsert the chunk vectors (cached by text, so a re-run after a crash re-embeds nothing)."""
         metadatas = [vector_metadata(p.report_id, r[3], r[5], r[6], p.source, p.issuer, p.year) for r in p.chunk_rows]
         self.store.vectors.add([r[0] for r in p.chunk_rows], [r[8] for r in p.chunk_rows], metadatas)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

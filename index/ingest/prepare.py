@@ -20,6 +20,9 @@ from pathlib import Path
 
 from index.chunk import chunk_report
 from index.errors import IngestError
+from index.identity.metadata import effective_metadata
+from index.identity.names import text_places
+from index.identity.store import AdminMetadata, NameRow, load_admin, name_rows
 from index.limits import OverLimit, current_budget
 from index.load import kind_of_suffix, load_bytes
 from index.load.paths import read_report_file
@@ -51,6 +54,8 @@ class Prepared:
     warnings: list[str]
     issuer: str | None
     year: int | None
+    names: list[NameRow]  # report_names rows (index.identity)
+    admin: AdminMetadata  # what an admin supplied (kept in admin_metadata)
 
 
 def sha256_of(data: bytes) -> str:
@@ -66,6 +71,7 @@ class Analysed:
     chunk_rows: list[ChunkRow]
     facts: list[Fact]
     warnings: list[str]
+    places: list[str]  # divisions the text names (index.identity.names.text_places)
 
 
 def analyse_bytes(data: bytes, source_name: str, suffix: str, report_id: str) -> Analysed:
@@ -104,17 +110,25 @@ def analyse_bytes(data: bytes, source_name: str, suffix: str, report_id: str) ->
         )
         for c in chunks
     ]
-    return Analysed(loaded, parsed, chunk_rows, facts, warnings)
+    return Analysed(loaded, parsed, chunk_rows, facts, warnings, text_places(form.text))
 
 
 def prepare(
-    store: Store, path: Path, source_name: str, *, force: bool = False, follow_symlinks: bool = False
+    store: Store,
+    path: Path,
+    source_name: str,
+    *,
+    force: bool = False,
+    follow_symlinks: bool = False,
+    admin: AdminMetadata | None = None,
 ) -> Prepared | IngestResult:
     """Read ``path`` (ingested as ``source_name``) into rows; ``force`` re-reads bytes already indexed.
 
     The path is checked before it is read (a regular file within the size limit; a symbolic
     link only with ``follow_symlinks``); the content is read in the bounded worker, so a file
-    over any limit raises one :class:`IngestError` and nothing is stored.
+    over any limit raises one :class:`IngestError` and nothing is stored. Issuer, year and publish
+    date are an admin's where one was supplied (``admin``, merged over what was supplied for the same
+    bytes before), else the parsed ones.
     """
     settings = store.settings
     limits = settings.limits
@@ -135,13 +149,10 @@ def prepare(
     suffix = path.suffix.lower() or Path(source_name).suffix.lower()
     kind_of_suffix(suffix, source_name)  # an unsupported type is refused without starting the worker
     analysed = run_bounded(analyse_bytes, (data, source_name, suffix, report_id), limits=limits, source=source_name)
-    loaded, parsed, chunk_rows, facts, warnings = (
-        analysed.loaded,
-        analysed.parsed,
-        analysed.chunk_rows,
-        analysed.facts,
-        analysed.warnings,
-    )
+    loaded, parsed, chunk_rows, facts = analysed.loaded, analysed.parsed, analysed.chunk_rows, analysed.facts
+    supplied = load_admin(store.catalogue.conn, report_id).merged(admin or AdminMetadata())
+    meta = effective_metadata(parsed.issuer, parsed.year, parsed.publish_date, supplied)
+    warnings = meta.filter_warnings(analysed.warnings)
     suffix = Path(source_name).suffix.lower() or path.suffix.lower()
     stored = store.files_dir / f"{sha}{suffix}"
     if not stored.exists():
@@ -155,9 +166,7 @@ def prepare(
         "sha256": sha,
         "format": loaded.format,
         "stored_path": str(stored),
-        "issuer": parsed.issuer,
-        "year": parsed.year,
-        "publish_date": parsed.publish_date,
+        **meta.columns(),
         "title": parsed.title,
         "parser": loaded.parser,
         "encoding": loaded.encoding,
@@ -172,7 +181,10 @@ def prepare(
         "state": ReportState.PENDING,
         "text": loaded.text,
     }
-    return Prepared(report_id, source_name, sha, stored, row, chunk_rows, facts, warnings, parsed.issuer, parsed.year)
+    names = name_rows(meta.issuer, places=analysed.places)
+    return Prepared(
+        report_id, source_name, sha, stored, row, chunk_rows, facts, warnings, meta.issuer, meta.year, names, supplied
+    )
 
 
 def read_facts(text: str, form: SearchForm) -> tuple[list[Fact], list[str]]:

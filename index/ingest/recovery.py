@@ -46,6 +46,7 @@ def purge(store: Store, report_id: str) -> None:
     with store.catalogue.transaction() as conn:
         conn.execute("DELETE FROM facts WHERE report_id = ?", (report_id,))
         conn.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
+        conn.execute("DELETE FROM report_names WHERE report_id = ?", (report_id,))
         conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
 
 

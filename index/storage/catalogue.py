@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.identity import store as identity_store
 from index.models import ReportState
 from index.tables.store import install_facts_schema
 
@@ -87,6 +88,15 @@ class ReportRecord:
     embedding_model: str
     indexed_at: str
     state: ReportState
+    # where issuer, year and publish date come from: "parsed" (read from the text) or "admin" (supplied)
+    issuer_source: str | None = None
+    year_source: str | None = None
+    publish_date_source: str | None = None
+    parsed_metadata: dict[str, Any] = field(default_factory=dict)  # what parsing found, when an admin overrode it
+
+    @property
+    def sources(self) -> dict[str, str | None]:
+        return {"issuer": self.issuer_source, "year": self.year_source, "publish_date": self.publish_date_source}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -95,6 +105,8 @@ class ReportRecord:
             "issuer": self.issuer,
             "year": self.year,
             "publish_date": self.publish_date,
+            "metadata_sources": self.sources,
+            "parsed_metadata": self.parsed_metadata,
             "title": self.title,
             "format": self.format,
             "parser": self.parser,
@@ -127,7 +139,8 @@ class ChunkRecord:
 
 _REPORT_COLUMNS = (
     "id, source, sha256, format, stored_path, issuer, year, publish_date, title, parser, encoding, "
-    "warnings, sections, chunk_count, embedding_model, indexed_at, state"
+    "warnings, sections, chunk_count, embedding_model, indexed_at, state, "
+    "issuer_source, year_source, publish_date_source, parsed_metadata"
 )
 
 
@@ -136,6 +149,7 @@ def _report(row: sqlite3.Row) -> ReportRecord:
     data["warnings"] = json.loads(data["warnings"])
     data["sections"] = json.loads(data["sections"])
     data["state"] = ReportState(data["state"])
+    data["parsed_metadata"] = json.loads(data["parsed_metadata"] or "{}")
     return ReportRecord(**data)
 
 
@@ -151,9 +165,11 @@ class Catalogue:
 
     @staticmethod
     def _install_extensions(conn: sqlite3.Connection) -> None:
-        """Schemas owned by other modules live in the same file: table facts here, the Q&A log in
-        :mod:`assistant.review.qa_log` (created when the log is opened)."""
+        """Schemas owned by other modules live in the same file: table facts, report names and admin
+        metadata (:mod:`index.identity.store`) here, the Q&A log in :mod:`assistant.review.qa_log`
+        (created when the log is opened)."""
         install_facts_schema(conn)
+        identity_store.install(conn)
 
     @property
     def conn(self) -> sqlite3.Connection:

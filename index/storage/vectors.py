@@ -102,6 +102,14 @@ class VectorStore:
         for i in range(0, len(ids), 500):
             self.store.delete(ids=ids[i : i + 500])
 
+    def update_metadata(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
+        """Replace the metadata of existing vectors (ids without a vector are skipped)."""
+        have = self.existing_ids(ids)
+        pairs = [(i, m) for i, m in zip(ids, metadatas) if i in have]
+        for n in range(0, len(pairs), 500):
+            part = pairs[n : n + 500]
+            self.collection.update(ids=[i for i, _ in part], metadatas=[m for _, m in part])
+
     def existing_ids(self, ids: list[str]) -> set[str]:
         found: set[str] = set()
         for i in range(0, len(ids), 500):
