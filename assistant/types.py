@@ -16,6 +16,7 @@ class AnswerKind(StrEnum):
     POSTCODE = "postcode"
     WEBSITE = "website"
     ADDRESS = "address"
+    CONTACT_ORG = "contact_org"  # the office to turn to with questions about the report
     PERIOD = "period"  # the statistics period of the report
     PERIOD_END = "period_end"  # the date a cumulative figure runs to (截至…)
     DATE = "date"  # the publish date, or another date the question names

@@ -15,7 +15,7 @@ import pytest
 from assistant.answer.candidates import Candidate, VType, report_candidates
 from assistant.answer.extract import Choice, rank_targets
 from assistant.answer.rank import score
-from assistant.answer.sections import problem_items, section_summary
+from assistant.answer.sections import find_section, problem_items, section_summary
 from assistant.evaluate.scoring import states_no_other_number
 from assistant.query import analyse
 from assistant.query.vocabulary import unit_fit
@@ -134,6 +134,11 @@ def test_several_values_asked_give_one_target_each() -> None:
         ("还有其他需要报告的事项吗", [K.OTHER_SECTION]),
         ("办公室在什么地方", [K.ADDRESS]),
         ("留了哪几个电话", [K.PHONE]),
+        ("电子邮箱地址是什么", [K.EMAIL]),
+        ("对年报有疑问该找哪个部门？", [K.CONTACT_ORG]),
+        ("年报是由哪个单位编制的", [K.CONTACT_ORG]),
+        ("考核办法的文号是多少", [K.GENERAL]),
+        ("除了条例还依据了哪几个规定？", [K.GENERAL]),
     ],
 )
 def test_kind_cues(question: str, kinds: list[AnswerKind]) -> None:
@@ -277,6 +282,24 @@ def test_score_rules_out_wrong_shapes() -> None:
     assert all(score(money, c) is None for c in cands if c.unit in ("条", "件"))
 
 
+def test_the_office_to_contact_and_the_body_that_compiled_the_report() -> None:
+    text = (
+        "本报告由样例县人民政府办公室编制。如对本报告有疑问，请与样例县政务公开科联系（电话：0797-5551234）。"
+    )
+    author = _best("年报是哪个部门编的？", text)[0]
+    assert author is not None and author.best.cand.value == "样例县人民政府办公室"
+    contact = _best("对报告有疑问该找哪个部门？", text)[0]
+    assert contact is not None and contact.best.cand.value == "样例县政务公开科"
+
+
+def test_titles_and_document_numbers_are_free_text_values() -> None:
+    text = "依据《样例省政府信息公开规定》和《样例市政务公开办法》，结合实际编制本报告。印发考核办法(样政办〔2023〕7号)。"
+    docnum = _best("考核办法的文号是多少？", text)[0]
+    assert docnum is not None and docnum.best.cand.value == "样政办〔2023〕7号"
+    titles = _best("编制年报依据了哪几个地方规定？", text)[0]
+    assert titles is not None and "《样例市政务公开办法》" in titles.best.cand.value
+
+
 # ---------------------------------------------------------------- sections 五 and 六
 
 
@@ -294,6 +317,21 @@ def test_problems_are_the_listed_items_not_the_measures() -> None:
     assert [w for _, _, w in problem_items("五、存在的主要问题及改进情况\n无。")] == ["无"]
     six = section_summary("六、其他需要报告的事项\n无。", "六、其他需要报告的事项")
     assert six is not None and six[2] == "无"
+
+
+def test_section_five_found_by_its_heading_when_the_page_is_one_line() -> None:
+    page = (
+        "本报告共分6个部分：总体情况、存在的主要问题及改进情况、其他需要报告的事项。一、总体情况 全年公开信息5条。"
+        "五、存在的主要问题及改进情况2023年工作取得成效，但仍存在一些不足，如：队伍建设有待加强；答复质量待进一步提升。"
+        "下一步整改措施：一是加强培训。六、其他需要报告的事项 无。"
+    )
+    found = find_section(page, problems=True)
+    assert found is not None and found[2].startswith("五、存在的主要问题")  # not the outline sentence
+    items = [w for _, _, w in problem_items(found[1], found[2])]
+    assert any("队伍建设有待加强" in w for w in items) and any("答复质量待进一步提升" in w for w in items)
+    assert not any("加强培训" in w for w in items)
+    other = find_section(page, problems=False)
+    assert other is not None and section_summary(other[1], other[2])[2] == "无"  # type: ignore[index]
 
 
 # ---------------------------------------------------------------- answers from a real index

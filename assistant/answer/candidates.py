@@ -32,7 +32,8 @@ from threading import Lock
 from typing import Any
 
 from assistant.query.terms import CONCEPT_PREFIX, find_concepts, label_keys
-from assistant.query.vocabulary import COORDINATION, DISTRIBUTIVE, UNITS, VOCAB
+from assistant.query.vocabulary import AUTHOR_ORG, COORDINATION, DISTRIBUTIVE, UNITS, VOCAB
+from assistant.query.vocabulary import CONTACT_ORG as VOCAB_CONTACT_ORG
 from assistant.types import AnswerKind
 from index.tables.labels import PROSE, TABLE_SECTIONS
 from index.tables.model import Fact, format_value
@@ -51,6 +52,7 @@ class VType(StrEnum):
     URL = "url"
     POSTCODE = "postcode"
     ADDRESS = "address"
+    ORG = "org"  # the office readers are told to contact
     DATE = "date"
     PERIOD = "period"
     NUMBER = "number"  # a number with its unit (counts, amounts, percentages, ranks)
@@ -124,6 +126,8 @@ NUMBER = re.compile(
     rf"(?<![\d.A-Za-z第{CN_DIGITS}])(\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_DIGITS}]{{1,5}})\s*(万|亿)?\s*(余|多)?\s*({_UNITS})"
 )
 RANK = re.compile(rf"第([{CN_DIGITS}\d]{{1,4}})(名|位)?")
+ORG = re.compile(VOCAB_CONTACT_ORG)
+AUTHOR = tuple(re.compile(p) for p in AUTHOR_ORG)
 DOCNUM = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(【]\s*\d{4}\s*[〕\])】]\s*\d{1,4}\s*号")
 NEGATIVE = VOCAB.negations
 CLAUSE_SEP = re.compile(r"[,，;；。!?！？\n|]")
@@ -295,8 +299,19 @@ def _index_keys(c: Candidate, reader: _Reader | None = None) -> None:
         if weight > CONTEXT:
             own |= found
         for key in found:
+            if key.startswith(CONCEPT_PREFIX) and weight in (HEAD_FAR, HEAD_NEAR):
+                continue  # the head's terms are read over the whole head, below
             if zones.get(key, 0.0) < weight:
                 zones[key] = weight
+    # terms of the head, read whole (a cut between its near and far part must not split "上年结转")
+    head_terms = {k for k in keys(c.head, h_at) if k.startswith(CONCEPT_PREFIX)} if c.head else set()
+    own = (
+        {k for k in own if not k.startswith(CONCEPT_PREFIX)}
+        | head_terms
+        | {k for k in (keys(c.tail, t_at) if c.tail else set()) if k.startswith(CONCEPT_PREFIX)}
+    )
+    for key in head_terms:
+        zones[key] = HEAD_NEAR
     c.zones = zones
     c.own = frozenset(own)
 
@@ -394,6 +409,13 @@ class _Reader:
             add(m.start(), m.end(), VType.URL)
         for m in ADDRESS.finditer(s):
             add(m.start(1), m.end(1), VType.ADDRESS)
+        for m in ORG.finditer(s):
+            if not re.match(r"咨询电话|电话|以下|我们|本单位$", m.group(1)):
+                add(m.start(1), m.end(1), VType.ORG, role="contact")
+        for pattern in AUTHOR:
+            for m in pattern.finditer(s):
+                if not re.search(r"报告|我们|以下|条例|要求", m.group(1)):
+                    add(m.start(1), m.end(1), VType.ORG, role="author")
         for m in NUMBER.finditer(s):
             digits, scale, _approx, unit = m.group(1), m.group(2), m.group(3), m.group(4)
             if not digits[0].isdigit() and (unit not in CN_COUNT_UNITS or (digits == "一" and unit in ("个", "项"))):
@@ -479,6 +501,8 @@ class _Reader:
             cand.role = "period"
         elif vtype == VType.URL:
             cand.value = _site_value(s, a, b, c_start)
+        elif vtype == VType.ORG:
+            cand.role = info.get("role", "contact")
         elif vtype == VType.NUMBER and cand.unit in ("元", "万元", "亿元"):
             cand.role = "amount"
         elif vtype == VType.NUMBER and cand.unit == "%":

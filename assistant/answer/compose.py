@@ -29,6 +29,7 @@ CONTACT_WORDS = {
     K.EMAIL: "电子邮箱",
     K.ADDRESS: "地址",
     K.WEBSITE: "网站",
+    K.CONTACT_ORG: "对报告有疑问可联系的单位",  # "author": see statement()
 }
 LEADING = re.compile(
     r"^(?:[\s,，、;；:：(（)）|]|其中|另外|此外|同时|并且|以及|全年|本年度|本年|今年|当年|年内|"
@@ -95,8 +96,11 @@ def statement(target: Target, cand: Candidate, allowed: set[str], extra: list[Ca
             cand = prose
     kind = target.kind
     value = cand.value
+    if kind == K.CONTACT_ORG and target.wants == "author":
+        return Statement(f"报告由{value}编制", spans)
     if kind in CONTACT_WORDS:
-        return Statement(f"{CONTACT_WORDS[kind]}是{value}", spans)
+        listed = [value, *(o.value for o in extra or [] if o.vtype == cand.vtype)]
+        return Statement(f"{CONTACT_WORDS[kind]}是{'、'.join(dict.fromkeys(listed))}", spans)
     if kind == K.DATE:
         words = "报告的发布日期是" if target.wants == "publish" else f"{_label(target, cand, allowed)}的日期是"
         return Statement(words + _date_only(value), spans)
@@ -114,7 +118,9 @@ def statement(target: Target, cand: Candidate, allowed: set[str], extra: list[Ca
         label = cand.head if cand.role == "template" else "行政事业性收费金额"
         return Statement(f"{label}{value}", spans, zero=zero)
     if kind == K.GENERAL:
-        return Statement(_tidy_clause(value), spans)
+        if cand.vtype != VType.CLAUSE:
+            return Statement(_tidy_clause(value), spans)
+        return Statement(_tidy_clause(_with_rest(value, cand.tail)), spans)
     if slot_label:
         return Statement(f"{slot_label}{value}", spans, zero=zero)
     label = _label(target, cand, allowed)
@@ -158,6 +164,22 @@ def _tail(cand: Candidate, allowed: set[str]) -> str:
     if re.match(r"^[\u4e00-\u9fff“]", tail):
         return tail
     return ""
+
+
+MAX_STATEMENT = 80
+
+
+def _with_rest(clause: str, rest: str) -> str:
+    """A clause with the rest of its sentence, when short: what a free-text answer says."""
+    rest = rest.lstrip(",，、:：")
+    if not rest or len(clause) >= MAX_STATEMENT:
+        return clause
+    room = MAX_STATEMENT - len(clause)
+    piece = rest[:room]
+    if len(rest) > room:
+        cut = max(piece.rfind("，"), piece.rfind(","), piece.rfind("、"))
+        piece = piece[:cut] if cut > 0 else ""
+    return f"{clause}，{piece}" if piece else clause
 
 
 def _tidy_clause(text: str) -> str:

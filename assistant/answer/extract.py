@@ -23,7 +23,7 @@ from assistant.answer.candidates import Candidate, ReportValues, VType
 from assistant.answer.cells import slot_candidate
 from assistant.answer.compose import Citer, Statement, section_title, statement
 from assistant.answer.rank import Scored, content_weight, score
-from assistant.answer.sections import problem_items, section_summary
+from assistant.answer.sections import find_section, problem_items, section_summary
 from assistant.query import CONTACT_KINDS, DATE_KINDS, QueryAnalysis, Target
 from assistant.types import Answer, AnswerKind, AnswerMethod, Passage
 from index.tables.model import Fact, format_value
@@ -124,6 +124,14 @@ def rank_targets(
             continue
         scored.sort(key=lambda s: (-s.score, s.cand.pos))
         best = scored[0]
+        if target.wants == "all":  # "留了哪几个电话": every value of the kind listed with the best one
+            listed = [
+                s.cand
+                for s in scored[1:]
+                if s.cand.vtype == best.cand.vtype and (s.cand.start, s.cand.end) == (best.cand.start, best.cand.end)
+            ]
+            out.append(Choice(target, best, sorted(listed, key=lambda c: c.pos)))
+            continue
         out.append(Choice(target, best, _support(best, scored[1:])))
     return out
 
@@ -279,15 +287,28 @@ def compose_answer(
 # ---------------------------------------------------------------- sections 五 and 六
 
 
-def _section_text(
-    values: ReportValues, ctx: AnswerContext, keys: tuple[str, ...], title_words: str
-) -> tuple[int, str, str] | None:
-    """(search-form offset, search-form text, title) of the first section with one of ``keys`` or a matching title."""
+def _section_text(values: ReportValues, ctx: AnswerContext, *, problems: bool) -> tuple[int, str, str] | None:
+    """(search-form offset, search-form text, title) of section 五 (``problems``) or 六.
+
+    A parsed section whose title says so first, then the section's heading found in the text, then
+    the section the parser keyed 五/六 whatever its title.
+    """
     _, form = ctx.texts.get(values.report_id)
-    for key, title, start, end in values.sections:
-        if key in keys or (title and re.search(title_words, title)):
-            a, b = form.search_offset(start), form.search_offset(end)
-            return a, form.text[a:b], title
+    title_words, key = (r"问题|不足", "五") if problems else (r"其他需要|其他事项", "六")
+
+    def cut(start: int, end: int, title: str) -> tuple[int, str, str]:
+        a, b = form.search_offset(start), form.search_offset(end)
+        return a, form.text[a:b], title
+
+    for _, title, start, end in values.sections:
+        if title and re.search(title_words, title):
+            return cut(start, end, title)
+    found = find_section(form.text, problems=problems)
+    if found is not None:
+        return found
+    for k, title, start, end in values.sections:
+        if k == key:
+            return cut(start, end, title)
     return None
 
 
@@ -298,7 +319,7 @@ def section_answer(analysis: QueryAnalysis, ids: list[str], ctx: AnswerContext) 
         values = ctx.values(report_id)
         if values is None:
             continue
-        found = _section_text(values, ctx, ("五",) if problem else ("六",), r"问题|不足" if problem else r"其他")
+        found = _section_text(values, ctx, problems=problem)
         if found is None:
             continue
         offset, text, title = found

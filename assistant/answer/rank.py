@@ -42,6 +42,7 @@ FLOORS: dict[AnswerKind, float] = {
     K.GENERAL: 0.4,
     K.DATE: 0.0,
 }
+TITLE_FLOOR = 0.15
 #: Below this total weight a target has no content of its own: the value's type decides.
 MIN_CONTENT = 0.6
 
@@ -86,15 +87,22 @@ def coverage(target: Target, cand: Candidate, total: float | None = None) -> tup
 
 
 def conflicts(target: Target, cand: Candidate) -> bool:
-    """The label names another term of a family the target names (and not the target's own)."""
+    """The label names terms of a family the target names, and none of the target's own.
+
+    When the target names a broad term and a narrow one of a family ("办理结果中予以公开"), the narrow
+    one is what the label must name.
+    """
     if not cand.own:
         return False
+    by_family: dict[str, set[str]] = {}
     for key in target.concepts:
-        family = CONCEPT_BY_KEY[key].family
-        if not family:
-            continue
-        own = [k for k in cand.own if k.startswith(CONCEPT_PREFIX) and _family(k) == family]
-        if own and CONCEPT_PREFIX + key not in own:
+        concept = CONCEPT_BY_KEY[key]
+        if concept.family:
+            by_family.setdefault(concept.family, set()).add(key)
+    for family, keys in by_family.items():
+        narrow = {k for k in keys if not CONCEPT_BY_KEY[k].broad} or keys
+        own = {k[len(CONCEPT_PREFIX) :] for k in cand.own if k.startswith(CONCEPT_PREFIX) and _family(k) == family}
+        if own and not own & narrow:
             return True
     return False
 
@@ -122,6 +130,8 @@ def type_fit(target: Target, c: Candidate) -> float | None:
         return 3.0 if v == VType.POSTCODE else None
     if k == K.ADDRESS:
         return 3.0 if v == VType.ADDRESS else None
+    if k == K.CONTACT_ORG:
+        return 3.0 if v == VType.ORG and c.role == (target.wants or "contact") else None
     if k == K.WEBSITE:
         if v != VType.URL:
             return None
@@ -173,7 +183,11 @@ def type_fit(target: Target, c: Candidate) -> float | None:
     if k == K.GENERAL:
         if target.wants == "docnum":
             return 2.0 if v == VType.DOCNUM else None
-        return 1.0 if v == VType.CLAUSE else None
+        if v != VType.CLAUSE:
+            return None
+        if target.wants == "title":  # "依据了哪些规定": a clause naming 《titles》
+            return 3.0 if "《" in c.value else None
+        return 1.0
     return None
 
 
@@ -201,9 +215,13 @@ def score(
     content = content_weight(target) if total is None else total
     cov, anchored = coverage(target, cand, content)
     floor = FLOORS.get(target.kind, 0.0)
+    if target.wants == "title":
+        floor = TITLE_FLOOR  # the 《titles》 are the value: the words around them need match less
     if template:
         cov = max(cov, 1.0)
-    elif content >= MIN_CONTENT and floor > 0 and (cov < floor or not (anchored or target.wants == "docnum")):
+    elif (
+        content >= MIN_CONTENT and floor > 0 and (cov < floor or not (anchored or target.wants in ("docnum", "title")))
+    ):
         return None
     value = COVERAGE_WEIGHT * cov + fit + 2.0 * (units - 1.0)
     if template:

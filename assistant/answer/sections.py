@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.query.vocabulary import VOCAB
+from assistant.query.vocabulary import NEXT_HEADING, OTHER_HEADING, PROBLEM_HEADING, VOCAB
 
 ITEM_MARK = re.compile(
     r"(?:(?<=[。；;：:\n])|^)\s*(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}\s*[.、．]|"
@@ -24,7 +24,28 @@ ITEM_MARK = re.compile(
     r"|[，,；;]\s*(?:[二三四五六七八九十]是)"
 )
 SUBHEADING = re.compile(r"(?:^|\n)\s*[(（][一二三四五六七八九十][)）]\s*([^\n。]{2,20})")
+LEADING_SUBHEADING = re.compile(
+    r"\s*(?:及改进情况)?\s*[(（][一二三四五六七八九十][)）]\s*(?:存在的?)?(?:主要)?(?:问题|不足)[^\n。]{0,6}?[:：]?"
+)
 MAX_ITEM = 80
+MAX_SECTION = 2000
+_PROBLEM_HEADING = re.compile(PROBLEM_HEADING)
+_OTHER_HEADING = re.compile(OTHER_HEADING)
+_NEXT_HEADING = re.compile(NEXT_HEADING)
+
+
+def find_section(text: str, *, problems: bool) -> tuple[int, str, str] | None:
+    """Section 五's problems (or 六) found by its heading in a search-form text: (offset, text, heading).
+
+    For reports whose sections the parser could not cut (a crawled page on one line, an outline of
+    its own): the heading is a numbered one, not the outline sentence that lists the parts.
+    """
+    heading = (_PROBLEM_HEADING if problems else _OTHER_HEADING).search(text)
+    if heading is None:
+        return None
+    end_m = _NEXT_HEADING.search(text, heading.end() + 2)
+    end = min(end_m.start() if end_m else len(text), heading.end() + MAX_SECTION)
+    return heading.start(), text[heading.start() : end], heading.group(0)
 
 
 def _body(text: str, title: str = "") -> tuple[int, str]:
@@ -51,6 +72,9 @@ def says_nothing(text: str) -> bool:
 def problem_part(text: str, title: str = "") -> tuple[int, str]:
     """The problems of a section 五 text (search form): before its improvement measures."""
     offset, body = _body(text, title)
+    lead = LEADING_SUBHEADING.match(body)  # "(一)存在的主要问题:" right under the heading
+    if lead:
+        offset, body = offset + lead.end(), body[lead.end() :]
     subs = list(SUBHEADING.finditer(body))
     problem_sub = next((m for m in subs if re.search(r"问题|不足|差距|短板", m.group(1))), None)
     if problem_sub is not None:
@@ -104,6 +128,12 @@ def problem_items(text: str, title: str = "") -> list[tuple[int, int, str]]:
         items.append((offset + start + lead, offset + start + lead + len(clean), clean))
         if len(items) >= 3:
             break
+    if not items:  # the problems part states them without a cue word: its first sentence
+        first = re.search(r"[^。；;\n]{6,}", part)
+        if first:
+            clean = first.group(0).strip()[:MAX_ITEM]
+            start = first.start() + len(first.group(0)) - len(first.group(0).lstrip())
+            items.append((offset + start, offset + start + len(clean), clean))
     return items
 
 

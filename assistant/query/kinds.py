@@ -15,18 +15,26 @@ website question is not an address question, 行政事业性收费 is not 信息
 
 from __future__ import annotations
 
-from assistant.query.vocabulary import MONEY_UNITS, VOCAB
+import re
+
+from assistant.query.vocabulary import MONEY_UNITS, TITLE_QUESTION, VOCAB
 from assistant.types import AnswerKind
 
 K = AnswerKind
-CONTACT_KINDS = frozenset({K.PHONE, K.FAX, K.EMAIL, K.POSTCODE, K.WEBSITE, K.ADDRESS})
+CONTACT_KINDS = frozenset({K.PHONE, K.FAX, K.EMAIL, K.POSTCODE, K.WEBSITE, K.ADDRESS, K.CONTACT_ORG})
 DATE_KINDS = frozenset({K.DATE, K.PERIOD, K.PERIOD_END})
 #: Kinds answered by one value each, in the order tried when several cue words are present.
 EXCLUSIVE_ORDER = (K.ADMIN_FEE, K.PERIOD, K.PERIOD_END, K.DATE, K.FEE, K.PROBLEM, K.OTHER_SECTION, K.COUNT)
 
 
+DOCNUM_WORDS = re.compile(r"文号|字号|发文号")
+TITLE_QUESTION_RE = re.compile(TITLE_QUESTION)
+
+
 def detect_kinds(folded: str) -> list[AnswerKind]:
     """Every kind the question asks for, most specific first (``地址和邮编`` -> address, postcode)."""
+    if DOCNUM_WORDS.search(folded) or TITLE_QUESTION_RE.search(folded):
+        return [K.GENERAL]  # "文号是多少", "依据了哪几个规定": a document number or titles, not a count
     kinds = [kind for kind, pattern in VOCAB.kind_cues if pattern.search(folded)]
     counted = VOCAB.count_with_unit.search(folded)
     if K.COUNT in kinds and counted:

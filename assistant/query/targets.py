@@ -23,6 +23,7 @@ from assistant.query.vocabulary import (
     T2_IMPLIED_COLUMNS,
     T2_PROSE_WORDS,
     TABLE_DEFAULT_COLUMNS,
+    TITLE_QUESTION,
     VOCAB,
     Concept,
     Rows,
@@ -219,7 +220,7 @@ def _target(kind: AnswerKind, text: str, previous: Target | None, shared_unit: s
 
 DOCNUM_PAIRS = frozenset({"文号", "字号", "发文", "文件", "件文", "号是"})
 FOCUS_BOOST = 2.0
-CONTACT_FOCUSLESS = frozenset({K.PHONE, K.FAX, K.EMAIL, K.POSTCODE, K.ADDRESS, K.WEBSITE})
+CONTACT_FOCUSLESS = frozenset({K.PHONE, K.FAX, K.EMAIL, K.POSTCODE, K.ADDRESS, K.WEBSITE, K.CONTACT_ORG})
 WH_WORD = re.compile(r"是谁|是什么|是多少|是哪|多少|几|哪|什么|谁")
 
 
@@ -245,6 +246,9 @@ def _focus(text: str, *, after: bool = True) -> list[str]:
 RANK_WORDS = re.compile(r"第几|排名|名次|排第|位列|位居")
 DOCNUM_WORDS = re.compile(r"文号|字号|发文号|哪个文件|什么文件")
 MONEY_WORDS = re.compile(r"金额|多少钱|多少元|万元|资金|经费")
+TITLE_WORDS = re.compile(TITLE_QUESTION)
+AUTHOR_WORDS = re.compile(r"编制|编写|编的|制作|撰写|起草")
+PLURAL_WORDS = re.compile(r"哪几|哪些|几个|分别|各是")
 
 
 def _wants(kind: AnswerKind, text: str, unit: str | None) -> str:
@@ -261,7 +265,13 @@ def _wants(kind: AnswerKind, text: str, unit: str | None) -> str:
         rest = VOCAB.publish_cues.sub("", "".join(segments(text)))
         return "publish" if VOCAB.publish_cues.search(text) or len(rest) <= 2 else "other"
     if kind == K.GENERAL:
-        return "docnum" if DOCNUM_WORDS.search(text) else "clause"
+        if DOCNUM_WORDS.search(text):
+            return "docnum"
+        return "title" if TITLE_WORDS.search(text) else "clause"
+    if kind == K.CONTACT_ORG:
+        return "author" if AUTHOR_WORDS.search(text) else "contact"
+    if kind in (K.PHONE, K.FAX, K.EMAIL):
+        return "all" if PLURAL_WORDS.search(text) else ""
     return ""
 
 

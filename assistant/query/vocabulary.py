@@ -140,7 +140,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "新收",
-        r"新收|新增|收到|受理|接收|接到|申请(?:数量|总数|件数|数|量)",
+        r"新收|收到|受理|接收|接到|新增申请|申请(?:数量|总数|件数|数|量)",
         "t3row",
         T3,
         ((T3_NEW,),),
@@ -377,6 +377,9 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("客户端", r"客户端|app|APP|App", "channel"),
     Concept("新闻发布会", r"新闻发布会|发布会|新闻发布活动", "channel"),
     Concept("政策解读", r"政策解读|解读", ""),
+    Concept("领域", r"方面|领域|类别|类型|范围", ""),
+    Concept("增加", r"新增|增加|增设|新添|扩大", ""),
+    Concept("编制", r"编制|编写|编撰|撰写|起草|制作|编的|编写的", ""),
     Concept("发布", r"发布|公开|推送|推文|发送|更新|刊发|刊登|公布", ""),
 )
 
@@ -403,6 +406,12 @@ T2_PROSE_WORDS = re.compile(r"信息|公示|条")
 #: Cue words per kind, most specific first (search form).
 KIND_CUES: tuple[tuple[AnswerKind, str], ...] = (
     (K.FAX, r"传真"),
+    (
+        K.CONTACT_ORG,
+        r"(?:找|联系|咨询|询问|问|请教)(?:哪个|哪一?个|哪些|什么)(?:部门|单位|机构|科室|处室|办公室)|"
+        r"哪个(?:部门|单位|机构|科室)(?:负责|受理|联系)|受理机构是|联系(?:单位|部门)是|该找谁|找谁|"
+        r"(?:由|是)?(?:哪个|哪一?个|什么)(?:部门|单位|机构|科室)(?:负责)?(?:编制|编写|编的|制作|撰写|起草|发布)",
+    ),
     (K.EMAIL, r"邮箱|电子邮件|电邮|e-?mail|email"),
     (K.POSTCODE, r"邮编|邮政编码"),
     (K.PHONE, r"电话|热线|拨打|联系方式|号码|致电|打什么"),
@@ -410,7 +419,10 @@ KIND_CUES: tuple[tuple[AnswerKind, str], ...] = (
         K.WEBSITE,
         r"网址|哪个网站|什么网站|哪个网|电子版|下载|全文|链接|在哪.{0,4}(?:查|看|阅|找到|公开|获取)|网站地址|域名",
     ),
-    (K.ADDRESS, r"地址|在哪里|在哪儿|位于|去哪|办公地点|地点在|什么地方|哪个地方|哪里办公|在哪办公"),
+    (
+        K.ADDRESS,
+        r"(?<!邮箱)(?<!邮件)(?<!网站)(?<!网页)地址|在哪里|在哪儿|位于|去哪|办公地点|地点在|什么地方|哪个地方|哪里办公|在哪办公",
+    ),
     (
         K.PERIOD,
         r"统计期限|统计时限|统计期间|统计周期|统计区间|时间段|时间范围|哪段时间|起止|统计.{0,4}(?:时间|日期|期)",
@@ -434,6 +446,11 @@ COUNT_WITH_UNIT = (
     r"(?<!哪)(?:多少|几)\s*(万元|亿元|万人次|人次|家次|件|条|次|个|项|场|篇|名|份|期|家|批|部|位|人|天|轮|元)"
 )
 YES_NO = r"有没有|有无|是否|了吗|吗[?？]?$|没有吗"
+#: The question asks which regulations, documents or notices (《titles》): a free-text answer, not a count.
+TITLE_QUESTION = (
+    r"(?:哪些|哪几|哪两|哪三|哪个|哪份|什么)(?:个|份|部|项)?[\u4e00-\u9fff]{0,6}"
+    r"(?:规定|制度|办法|文件|通知|条例|规范|细则|意见|方案|规划|标准)"
+)
 #: The question asks for a rate (a percentage value).
 RATE = r"率|比例|占比|百分"
 #: The question asks "from which report / across which bodies" — every body's value.
@@ -521,7 +538,7 @@ QUESTION_WORDS: tuple[str, ...] = tuple(
             "多少 几 是多少 有多少 是什么 什么 哪些 哪个 哪份 哪一 哪里 哪儿 哪 了吗 吗 呢 吧 啊 请问 一下 "
             "是否 有没有 有无 怎么样 怎样 如何 为多少 为 是 有 了 的 共 一共 总共 共计 合计 累计 总计 分别 各 "
             "其中 请 告诉 我 想知道 知道 查询 按 按照 根据 依据 据 对 在 从 中 里 上 全年 全部 所有 "
-            "具体 情况 一年 当年 该年 本年 本年度 年度 年 度 全 主要 哪个 哪些 哪几个 哪几 几个 "
+            "具体 情况 一年 当年 该年 本年 本年度 年度 年 度 全 主要 哪个 哪些 哪几个 哪几 几个 哪两个 哪两 哪三个 "
             "分成 分为 组成 包括 包含 构成 叫什么 名字 名称 什么时候 什么时间 何时 哪天 哪一天 几月几日 几号 "
             "怎么说 怎么 说"
         ).split(),
@@ -556,6 +573,16 @@ CONTACT_LABELS: dict[AnswerKind, str] = {
     K.ADDRESS: r"地址|地点|位于|通讯处|通信处",
     K.WEBSITE: r"网站|网址|门户|平台|网页|电子版|下载|查阅|浏览|登录|访问|公开|发布",
 }
+#: The body that compiled the report: "由X编制", "X结合…编制" (tried in this order).
+AUTHOR_ORG: tuple[str, ...] = (
+    r"(?:由|经)\s*([\u4e00-\u9fff()（）]{4,30}?)(?:负责)?(?:牵头)?(?:编制|编写|编撰|撰写|起草|汇总编制|综合编制)",
+    r"(?:^|[。;；,，\n])\s*([\u4e00-\u9fff()（）]{4,30}?)(?:结合|根据|依据|综合)[^。;；\n]{0,60}?(?:编制|编写)",
+)
+#: The office a report tells readers to turn to: "如对本报告有疑问，请与X联系".
+CONTACT_ORG = (
+    r"(?:请与|请联系|可联系|可与|可向|请向|请致函|请致电|联系单位|受理机构|咨询单位)\s*[:：]?\s*"
+    r"([\u4e00-\u9fff()（）]{4,40}?)(?=联系|咨询|反映|[(（,，。;；\n]|$)"
+)
 #: Labels of the dates a page or report carries, and how strongly each says "published on".
 DATE_LABELS: tuple[tuple[str, str], ...] = (
     ("publish", r"发布日期|发布时间|发文日期|成文日期|印发日期|公开日期|公布日期|发稿时间|发表时间|签发日期"),
@@ -567,12 +594,25 @@ PUBLISH_CUES = r"发布|印发|公布|出台|成文|落款|发表|印制|签发|
 #: A sentence that introduces the improvement measures of section 五, ending its list of problems.
 IMPROVEMENT_START = (
     r"改进(?:情况|措施|举措|方向)|整改(?:情况|措施)|下一步|今后|下步|针对(?:上述|以上|这些)?(?:问题|不足)|"
+    r"(?:根据|对照)(?:上述|以上)(?:问题|不足)|为此|对此|"
     r"(?:19|20)\d{2}年度?[,，]?(?:我们|我局|我办|我委|我厅|我市|我区|我县|本机关|本单位)?将|我们将|将进一步|将继续|拟"
 )
 #: Words that make a clause a statement of a problem.
 PROBLEM_CUES = (
     r"存在|不足|问题|仍需|有待|不够|偏少|不高|不强|欠缺|短板|差距|薄弱|滞后|不到位|不平衡|不充分|不全面|"
-    r"不及时|不规范|不够完善|较少|单一|还需|尚需|亟需|不深|不细|不精准|不便"
+    r"不及时|不规范|不够完善|较少|单一|还需|尚需|亟需|不深|不细|不精准|不便|待进一步|待提升|待提高|待加强|待完善|无法满足|难以满足|不能满足|跟不上|不适应|欠缺"
+)
+#: The heading of the problems part, where the section parser did not find section 五 ("五、存在的主要问题及改进情况",
+#: "（一）主要问题"): a numbered heading, not the outline sentence listing the six parts.
+PROBLEM_HEADING = (
+    r"(?:[一二三四五六七八九十]{1,2}\s*[、.．]|[(（][一二三四五六七八九十]{1,2}[)）])\s*"
+    r"(?:存在的?主要问题|存在的?问题|主要问题|问题及改进|问题和改进|存在的?不足|工作中的?不足)(?:[^\n。；;,，]{0,10}?(?:情况|措施))?[:：]?"
+)
+#: The heading of section 六 where the parser did not find it.
+OTHER_HEADING = r"[一二三四五六七八九十]{1,2}\s*[、.．]\s*其他需要(?:报告|说明)的?事项[:：]?"
+#: Where a section found by its heading ends: the next top-level heading.
+NEXT_HEADING = (
+    r"[一二三四五六七八九十]{1,2}\s*[、.．]\s*(?:其他需要|附件|附表)|\n\s*[一二三四五六七八九十]{1,2}\s*[、.．]"
 )
 #: A section body that says there is nothing to report.
 NOTHING = (
