@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 # constraints.txt pins the CPU build of torch, so a CPU machine never pulls the multi-GB CUDA wheel.
 INSTALL := $(PIP) install -c constraints.txt
 
-.PHONY: setup setup-test browser app lint test test-fast
+.PHONY: setup setup-test browser tesseract app lint test test-fast
 
 # Python code the gates check (bench/ is a script, checked by ruff too).
 CODE := index assistant tests bench app.py conftest.py
@@ -29,6 +29,11 @@ browser:
 	@(command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .) || \
 		(apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null)
 
+# Tesseract and its simplified-Chinese model, for scanned PDFs (index/load/ocr.py); nothing is done when both are there.
+tesseract:
+	@(command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx chi_sim) || \
+		(apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-chi-sim >/dev/null)
+
 app: setup
 	$(PY) app.py
 
@@ -38,8 +43,8 @@ lint: setup-test
 	$(PY) -m ruff format --check $(CODE)
 	$(PY) -m mypy
 
-test: lint browser
+test: lint browser tesseract
 	$(PY) -m pytest
 
-test-fast: lint
+test-fast: lint tesseract
 	$(PY) -m pytest -m "not slow"

@@ -1,4 +1,4 @@
-"""The ``disclosure`` command line: ingest, list, show, delete, re-index, ask, eval, facts, serve."""
+"""The ``disclosure`` command line: ingest, list, show, delete, re-index, ask, eval, facts, compare, serve."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import click
 from assistant.types import Answer
 from index.config import Settings
 from index.errors import DisclosureError
-from index.models import IngestResult, IngestStatus
+from index.models import IngestResult, IngestStatus, ocr_note
 
 log = logging.getLogger("disclosure")
 
@@ -193,6 +193,9 @@ def reports(settings: Settings, as_json: bool) -> None:
             f"{r.id}  {_marked(r.issuer, r.issuer_source)}  {_marked(r.year, r.year_source)}  "
             f"{_marked(r.publish_date, r.publish_date_source, '-')}  {r.chunk_count} chunks  {r.source}{warn}"
         )
+        note = ocr_note(r.warnings)
+        if note:
+            click.echo(f"    {note}")
         if not r.issuer:
             nameless += 1
             click.echo(f"    警告 warning: no issuer — set one: disclosure edit {r.id[:8]} --issuer NAME")
@@ -316,6 +319,8 @@ def format_answer(answer: Answer) -> str:
         for c in answer.citations:
             lines.append(f"[{c.n}] {c.issuer or '?'} {c.year or '?'} · {c.section} · {c.source} ({c.start}-{c.end})")
             lines.append(f"    “{' '.join(c.quote.split())}”")
+            if c.ocr:
+                lines.append(f"    ⚠ {c.ocr}")
     elif answer.abstained and answer.passages:
         lines.append("")
         lines.append("最接近的段落 closest passages:")
@@ -472,6 +477,84 @@ def facts(settings: Settings, report_id: str | None, all_reports: bool, as_json:
             click.echo(render_facts(found, warnings))
     if as_json:
         click.echo(json.dumps(blocks if all_reports else blocks[0], ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.option("--row", "row", default=None, help="Table row: 表三 本年新收, 予以公开, 表四 行政复议 … (see --list).")
+@click.option("--column", default=None, help="Column (default: the row's total): 自然人, 结果纠正 …")
+@click.option("--issuer", "issuers", multiple=True, help="Body (exact name or part of it); repeatable. Default: all.")
+@click.option("--year", "years", multiple=True, help="Year or range (2021, 2021-2023); repeatable. Default: all.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--csv", "as_csv", is_flag=True, help="One CSV line per body × year.")
+@click.option("--list", "list_rows", is_flag=True, help="List the rows and their columns.")
+@click.pass_obj
+def compare(
+    settings: Settings,
+    row: str | None,
+    column: str | None,
+    issuers: tuple[str, ...],
+    years: tuple[str, ...],
+    as_json: bool,
+    as_csv: bool,
+    list_rows: bool,
+) -> None:
+    """One table cell across bodies and years: each figure with its verbatim row, rankings, differences,
+    what is missing (report not indexed, cell not in its tables, cell rejected by the 勾稽 checks)."""
+    from assistant.compare.cells import ROWS, cell
+    from assistant.compare.source import compare_catalogue, match_issuers, parse_years
+    from assistant.compare.table import HEADERS, summary_lines, table_rows, warnings_by_report, write_comparison_csv
+    from index.storage.store import Store
+
+    if list_rows:
+        for choice in ROWS:
+            click.echo(f"{choice.key}  [{'、'.join(choice.columns)}]")
+        return
+    if as_json and as_csv:
+        raise DisclosureError("choose one of --json and --csv")
+    if not row:
+        raise DisclosureError("give --row (see `disclosure compare --list`)")
+    try:
+        target = cell(row, column)
+        year_list = parse_years(years)
+        store = Store(settings)
+        bodies = match_issuers(store.catalogue.reports(), issuers)
+        comparison = compare_catalogue(store.catalogue, target, bodies, year_list)
+    except ValueError as exc:
+        raise DisclosureError(str(exc)) from None
+    if as_csv:
+        write_comparison_csv(sys.stdout, comparison)
+        return
+    if as_json:
+        figures = [dict(zip(HEADERS, r, strict=True)) for r in table_rows(comparison)]
+        click.echo(
+            json.dumps(
+                {
+                    "cell": {"table": target.table, "label": target.label, "unit": target.unit},
+                    "figures": figures,
+                    "summary": summary_lines(comparison),
+                    "warnings": {f.report.report_id: list(w) for f, w in warnings_by_report(comparison) if f.report},
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    click.echo(f"{target.table} {target.label}（{target.unit}）")
+    if not comparison.figures:
+        click.echo("(no report matches)")
+    for r in table_rows(comparison):
+        issuer, year, value, unit, status, check, quote, source = r[:8]
+        shown = f"{value}{unit}" if value != "" else "-"
+        checked = f"，勾稽{check}" if check and value != "" else ""
+        click.echo(f"  {issuer} {year or '?'}年  {shown}  {status}{checked}  {source}")
+        if quote:
+            click.echo(f"      “{quote[:160]}”")
+    for line in summary_lines(comparison):
+        click.echo(line)
+    for figure, warnings in warnings_by_report(comparison):
+        click.echo(f"勾稽警告 {figure.issuer} {figure.when}（{figure.report.source if figure.report else ''}）：")
+        for w in warnings:
+            click.echo(f"  - {w}")
 
 
 @main.command()

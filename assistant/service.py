@@ -24,6 +24,7 @@ from assistant.query import QueryAnalysis, analyse, issuer_index
 from assistant.retrieve import HybridRetriever
 from assistant.types import Answer, Passage
 from index.config import Settings
+from index.models import ocr_note
 from index.storage.store import Store
 from index.text.tokenize import tokenize
 
@@ -125,6 +126,10 @@ class Assistant:
             given = self._llm_passages(answer, passages)
             answer = answer_with_llm(question, given, answer, chat_model, on_token=on_token)
         answer.citations = verify_citations(self.texts, answer.citations)
+        by_id = {r.id: r for r in reports}
+        for citation in answer.citations:
+            report = by_id.get(citation.report_id)
+            citation.ocr = ocr_note(report.warnings) if report is not None else None
         if not answer.abstained and not answer.citations:
             log.error("every citation of the answer to %r failed verification: abstaining", question)
             answer.abstained = True

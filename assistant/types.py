@@ -65,6 +65,8 @@ class Citation:
     start: int
     end: int
     quote: str
+    #: the report's OCR warning when its text was read by OCR (staff check the quote against the image)
+    ocr: str | None = None
 
 
 @dataclass
@@ -89,6 +91,7 @@ class Answer:
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
-            "citations": [asdict(c) for c in self.citations],
+            # "ocr" only where it applies: the contract of DESIGN.md is unchanged for reports with a text layer
+            "citations": [{k: v for k, v in asdict(c).items() if k != "ocr" or v} for c in self.citations],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }

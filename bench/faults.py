@@ -157,6 +157,7 @@ class Case:
     path: Path
     expect: str = "error"  # "error": refused with a clean line; "ok": indexed; "any": either, cleanly
     follow_symlinks: bool = False
+    forbid: str = ""  # text that must not be in the indexed report (e.g. a file an entity points to)
 
 
 def _flip_bits(data: bytes, flips: int, rng: random.Random) -> bytes:
@@ -210,6 +211,35 @@ def _lie_about_sizes(data: bytes) -> bytes:
                     out[extra + 4 : extra + 12] = (1024).to_bytes(8, "little")
         at = out.find(name, at + len(name))
     return bytes(out)
+
+
+def _docx_with_document(path: Path, document_xml: bytes) -> Path:
+    """A .docx whose word/document.xml is ``document_xml`` (other parts from a valid document)."""
+    seed = path.with_suffix(".seed.docx")
+    make_docx(seed)
+    with zipfile.ZipFile(seed) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, document_xml if info.filename == "word/document.xml" else src.read(info))
+    seed.unlink()
+    return path
+
+
+_W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "lol">'
+    + b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+    + b'<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">'
+    + b'<!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">'
+    + b'<!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;"><!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">]>'
+    + b"<w:document "
+    + _W
+    + b"><w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>"
+)
+XXE = (
+    b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]><w:document '
+    + _W
+    + "><w:body><w:p><w:r><w:t>一、总体情况 &x;</w:t></w:r></w:p></w:body></w:document>".encode()
+)
 
 
 def _many_members(path: Path, members: int) -> Path:
@@ -328,6 +358,15 @@ def build_cases(folder: Path, *, quick: bool, seed: int = 7) -> list[Case]:
         add("flatebomb-600m.pdf", "bombs", lambda p: _pdf_with_streams(p, 600 * MB))
         add("flatebomb-20x40m.pdf", "bombs", lambda p: _pdf_with_streams(p, 40 * MB, streams=20, pages=20))
         add("pages-5000.pdf", "bombs", lambda p: _pdf_with_streams(p, 0, streams=0, pages=5000))
+        add("billion-laughs.docx", "bombs", lambda p: _docx_with_document(p, BILLION_LAUGHS), "any")
+        add("xxe-passwd.docx", "bombs", lambda p: _docx_with_document(p, XXE), "any", forbid="root:x:0:0")
+        add(
+            "xxe-passwd.html",
+            "bombs",
+            lambda p: _write(p, XXE.replace(b"w:document", b"html")),
+            "any",
+            forbid="root:x:0:0",
+        )
     else:
         add("flatebomb-600m.pdf", "bombs", lambda p: _pdf_with_streams(p, 600 * MB))
 
@@ -529,6 +568,10 @@ def run_files(workdir: Path, *, quick: bool) -> dict[str, Any]:
             print(f"  HANG {case.name}", file=sys.stderr)
             break
         outcome, detail = _judge(case, box, counter.records[before:])
+        if case.forbid and outcome == "indexed":
+            for r in box["results"]:
+                if r.ok and r.report_id and case.forbid in indexer.store.catalogue.report_text(r.report_id):
+                    outcome, detail = "wrong", f"indexed text contains {case.forbid!r}"
         results.append(FileResult(case.name, case.group, outcome, detail, seconds, writer_peak, worker_peak))
         print(
             f"  {outcome:12s} {seconds:6.1f}s {max(writer_peak, worker_peak):6.0f} MB  {case.name[:60]!r}: {detail[:140]}",
@@ -536,13 +579,13 @@ def run_files(workdir: Path, *, quick: bool) -> dict[str, Any]:
         )
     logging.getLogger().removeHandler(counter)
     lost, notes = check_seeds(settings) if not hung else (-1, ["not checked after a hang"])
+    # "nothing else changes": no stored copy is left behind by a refused file
+    store = indexer.store
+    kept = {str(Path(r.stored_path)) for r in store.catalogue.reports(state=None)}
+    files_dir = store.files_dir
+    leftover = sorted(p.name for p in files_dir.iterdir() if str(p) not in kept) if files_dir.is_dir() else []
     counts = Indexer(settings).verify() if not hung else {}
-    consistent = (
-        bool(counts)
-        and not counts["chroma_missing"]
-        and not counts["chroma_extra"]
-        and counts["bm25_documents"] == counts["catalogue_chunks"]
-    )
+    consistent = _consistent(counts)
     by_outcome: dict[str, int] = {}
     for r in results:
         by_outcome[r.outcome] = by_outcome.get(r.outcome, 0) + 1
@@ -563,11 +606,25 @@ def run_files(workdir: Path, *, quick: bool) -> dict[str, Any]:
         "max_seconds": max((r.seconds for r in results), default=0.0),
         "lost_reports": lost,
         "lost_notes": notes,
+        "leftover_stored_copies": leftover,
         "verify": counts,
         "consistent": consistent,
         "limits": asdict(limits),
         "results": [asdict(r) for r in results],
     }
+
+
+def _consistent(counts: dict[str, Any]) -> bool:
+    """What ``verify`` says readers see (newer stores report it; else the counts must agree)."""
+    if not counts:
+        return False
+    if "consistent_for_readers" in counts:
+        return bool(counts["consistent_for_readers"])
+    return (
+        not counts["chroma_missing"]
+        and not counts["chroma_extra"]
+        and counts["bm25_documents"] == counts["catalogue_chunks"]
+    )
 
 
 def _judge(case: Case, box: dict[str, Any], tracebacks: list[str]) -> tuple[str, str]:
@@ -862,6 +919,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"| peak RSS per file, max: writer / reader worker | {files['max_writer_peak_mb']:.0f} MB / {files['max_worker_peak_mb']:.0f} MB |",
             f"| slowest file | {files['max_seconds']:.1f} s |",
             f"| lost reports / verify consistent after | {files['lost_reports']} / {files['consistent']} |",
+            f"| stored copies left by refused files | {len(files['leftover_stored_copies'])} |",
             "",
             "| group | " + " | ".join(["clean error", "indexed", "crash", "hang", "wrong"]) + " |",
             "| --- | ---: | ---: | ---: | ---: | ---: |",

@@ -10,7 +10,8 @@ Loaders raise :class:`OverLimit` (a ``ValueError``, like their other reasons); t
 A file is read under a :class:`Budget`: the limits plus a deadline. The bounded worker
 (:mod:`index.load.worker`) sets it for the job it runs, so a step that loops per page (the PDF
 loader, OCR) can ask :func:`current_budget` for the page limit and the time left, and stop early
-with a clear reason instead of being killed at the deadline.
+with a clear reason instead of being killed at the deadline. Such a step also reports its
+progress through the budget (:meth:`Budget.progress`), which the worker relays to the caller.
 
 >>> limits = Limits(max_pages=3)
 >>> limits.check_pages(2)
@@ -23,7 +24,7 @@ index.limits.OverLimit: 5 pages, over the 3-page limit (DISCLOSURE_MAX_PAGES)
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -167,12 +168,17 @@ def _longest_line(text: str) -> tuple[int, int]:
         line += 1
 
 
+#: progress(done, total, message) of a step inside one file (e.g. OCR pages).
+StepProgress = Callable[[float, float, str], None]
+
+
 @dataclass
 class Budget:
-    """The limits of the file being read, and when its time runs out (``time.monotonic()``)."""
+    """The limits of the file being read, when its time runs out (``time.monotonic()``), and who hears its progress."""
 
     limits: Limits
     deadline: float = field(default=0.0)
+    on_progress: StepProgress | None = None
 
     def __post_init__(self) -> None:
         if not self.deadline:
@@ -186,6 +192,11 @@ class Budget:
         if self.remaining_s() <= 0:
             raise OverLimit(self.limits.timeout_message())
 
+    def progress(self, done: float, total: float, message: str) -> None:
+        """Report the progress of a long step (``done`` of ``total``) to whoever reads the file, if anyone."""
+        if self.on_progress is not None:
+            self.on_progress(done, total, message)
+
 
 _CURRENT: ContextVar[Budget | None] = ContextVar("disclosure_budget", default=None)
 
@@ -197,9 +208,9 @@ def current_budget() -> Budget:
 
 
 @contextmanager
-def reading_under(limits: Limits) -> Iterator[Budget]:
-    """Make a fresh :class:`Budget` for ``limits`` the current one while the block runs."""
-    budget = Budget(limits)
+def reading_under(limits: Limits, on_progress: StepProgress | None = None) -> Iterator[Budget]:
+    """Make a fresh :class:`Budget` for ``limits`` (progress to ``on_progress``) the current one while the block runs."""
+    budget = Budget(limits, on_progress=on_progress)
     token = _CURRENT.set(budget)
     try:
         yield budget

@@ -6,8 +6,23 @@ what the catalogue stores and what JSON output shows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+
+#: How the warning of a report whose text was (partly) read by OCR starts (:mod:`index.load.ocr` writes it).
+OCR_WARNING_PREFIX = "OCR:"
+
+
+def ocr_note(warnings: Iterable[str]) -> str | None:
+    """The OCR warning among a report's warnings, if its text was (partly) read by OCR: staff check quotes against the image.
+
+    >>> ocr_note(["PDF has no end-of-file marker", "OCR: 2 页由文字识别得到（第 1–2 页），平均置信度 91%，引文请对照原件核对"])
+    'OCR: 2 页由文字识别得到（第 1–2 页），平均置信度 91%，引文请对照原件核对'
+    >>> ocr_note([]) is None
+    True
+    """
+    return next((w for w in warnings if w.startswith(OCR_WARNING_PREFIX)), None)
 
 
 class FileFormat(StrEnum):

@@ -528,6 +528,82 @@ def write_pdf_report(path: Path, issuer: str, year: int, tables: ReportTables) -
     return path
 
 
+#: A CJK TrueType font installed with Debian's fonts-wqy-zenhei (``make browser`` installs it).
+CJK_FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+
+
+def write_text_pdf(path: Path, text: str) -> Path:
+    """``text`` typeset as a PDF with a text layer: lines as paragraphs, runs of ``a | b`` rows of the same
+    width as ruled tables (wrapped cells), in the embedded WenQuanYi Zen Hei font (so any renderer shows it)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if not CJK_FONT_FILE.is_file():
+        raise FileNotFoundError(
+            f"{CJK_FONT_FILE} is missing: install the Debian package fonts-wqy-zenhei (make browser)"
+        )
+    font = "WQYZenHei"
+    if font not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(font, str(CJK_FONT_FILE), subfontIndex=0))
+    body = ParagraphStyle("body", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
+    cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
+    usable = A4[0] - 60
+
+    def table(rows: list[list[str]]) -> Table:
+        columns = len(rows[0])
+        first = min(usable * 0.4, 150.0) if columns > 2 else usable / 2
+        widths = [first] + [(usable - first) / (columns - 1)] * (columns - 1)
+        if columns > 9:
+            widths = [usable / columns] * columns
+        style = TableStyle([("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+        return Table([[Paragraph(c, cell) for c in r] for r in rows], colWidths=widths, style=style)
+
+    story: list[Flowable] = []
+    rows: list[list[str]] = []
+    for line in [*text.splitlines(), ""]:
+        cells = [c.strip() for c in line.split(" | ")] if " | " in line else []
+        if rows and len(cells) != len(rows[0]):
+            story += [table(rows), Spacer(1, 6)]
+            rows = []
+        if cells:
+            rows.append(cells)
+        elif line.strip():
+            story.append(Paragraph(line.strip(), body))
+    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=30, rightMargin=30, topMargin=40, bottomMargin=40).build(story)
+    return path
+
+
+def rasterise_pdf(source: Path, target: Path, *, dpi: int = 200) -> Path:
+    """``source``'s pages as images in a new PDF with no text layer, as a scanner makes it (grey, JPEG)."""
+    import pypdfium2
+    from PIL import Image
+
+    document = pypdfium2.PdfDocument(str(source))
+    try:
+        images: list[Image.Image] = [
+            document[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(document))
+        ]
+    finally:
+        document.close()
+    images[0].save(target, "PDF", save_all=True, append_images=images[1:], resolution=dpi, quality=85)
+    return target
+
+
+def write_scanned_report(path: Path, text: str, *, dpi: int = 200) -> Path:
+    """``text`` as a scanned PDF: typeset (:func:`write_text_pdf`), then rasterised (:func:`rasterise_pdf`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    typeset = path.with_name(path.stem + ".typeset.pdf")
+    write_text_pdf(typeset, text)
+    try:
+        return rasterise_pdf(typeset, path, dpi=dpi)
+    finally:
+        typeset.unlink()
+
+
 def self_referring_report(
     place: str, year: int = 2023, *, self_word: str = "我局", phone: str = "0511-87654321"
 ) -> str:

@@ -50,6 +50,7 @@ def test_hostile_files_get_clean_errors_and_lose_nothing(report: dict[str, objec
     assert bad == [], bad
     assert files["crashes"] == files["hangs"] == files["wrong"] == 0
     assert files["lost_reports"] == 0 and files["consistent"], (files["lost_notes"], files["verify"])
+    assert files["leftover_stored_copies"] == []
     # memory: the writer and the reader worker each stay far under 1 GB per file
     assert files["max_writer_peak_mb"] < 1024 and files["max_worker_peak_mb"] < 1024
     groups = files["by_group"]

@@ -370,7 +370,9 @@ def test_pdf_without_unicode_map_falls_back_to_pypdfium2(tmp_path: Path) -> None
     assert "report line 0" in loaded.text and "report line 7" in loaded.text
 
 
+@pytest.mark.slow
 def test_pdf_without_text_layer_is_a_scan(tmp_path: Path) -> None:
+    """No characters at all: the pages go to OCR (tests/test_ocr.py), which finds no text in shapes."""
     path = tmp_path / "scan.pdf"
     c = canvas.Canvas(str(path))
     c.rect(100, 100, 300, 400, fill=1)
@@ -378,7 +380,7 @@ def test_pdf_without_text_layer_is_a_scan(tmp_path: Path) -> None:
     c.showPage()
     c.circle(200, 200, 50)
     c.save()
-    with pytest.raises(IngestError, match=r"scanned PDF \(no text layer\): OCR is not supported"):
+    with pytest.raises(IngestError, match=r"scanned PDF \(no text layer\): OCR found no text in its 2 pages"):
         load(path)
 
 

@@ -504,6 +504,28 @@ def test_review_events_refuse_raw_calls_without_login(server: Server) -> None:
     assert 0 not in ctx.qa_log.get(log_id).verdicts  # type: ignore[union-attr]
 
 
+def test_compare_events_refuse_raw_calls_without_login(server: Server) -> None:
+    """数据对比 (staff): every event called through the queue without a session fails and shows no figure."""
+    fns = {fn.name: fn for fn in server.demo.fns.values()}  # type: ignore[attr-defined]
+    row = "表三 一、本年新收政府信息公开申请数量"
+    calls = {
+        "compare_run": [None, row, "总计", [], ["2023"]],
+        "compare_export_all": [None],
+        "compare_login": [STAFF_USER, "wrong"],
+    }
+    for name in (*calls, "compare_open", "compare_select", "compare_export", "compare_logout", "compare_columns"):
+        assert fns[name].api_visibility == "private", name
+    for name, data in calls.items():
+        for token in (None, "forged-token"):
+            if data and data[0] is None:
+                data = [token, *data[1:]]
+            msg = _raw_call(server, name, data)
+            text = json.dumps(msg, ensure_ascii=False)
+            assert msg["success"] is False and XSS_ISSUER not in text, (name, text[:500])
+    opened = _raw_call(server, "compare_open", ["forged-token"])
+    assert opened["success"] is True and XSS_ISSUER not in json.dumps(opened, ensure_ascii=False)
+
+
 def test_review_tab_without_accounts_says_how_to_turn_it_on(tmp_path: Path) -> None:
     from assistant.ui.app import build_app
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_ui import MARKUP_Q, PHONE_Q, STAFF_PASSWORD, STAFF_USER, XSS_Q, Server, start_server
+from tests.test_ui import MARKUP_Q, PHONE_Q, STAFF_PASSWORD, STAFF_USER, XSS_ISSUER, XSS_Q, Server, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -152,6 +152,39 @@ def test_staff_log_in_and_review(page: object, tmp_path: Path) -> None:
     page.get_by_role("button", name="退出核对").click()  # type: ignore[attr-defined]
     expect(page.locator("#review-entry")).to_be_hidden()  # type: ignore[attr-defined]
     page.screenshot(path=str(_artifacts(tmp_path) / "ui_staff_review.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_staff_compare_tab_table_chart_and_cited_row(page: object, tmp_path: Path) -> None:
+    """数据对比: hidden until a staff login; pick a 表 row and a year, see the table, the chart and a cited row."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="数据对比").click()  # type: ignore[attr-defined]
+    panel = page.locator("#compare-panel")  # type: ignore[attr-defined]
+    expect(panel).to_be_hidden()
+    page.locator("#compare-user input, #compare-user textarea").first.fill(STAFF_USER)  # type: ignore[attr-defined]
+    page.locator("#compare-password input").fill(STAFF_PASSWORD)  # type: ignore[attr-defined]
+    page.locator("#compare-login").click()  # type: ignore[attr-defined]
+    expect(page.locator("#compare-status")).to_contain_text(f"已登录：{STAFF_USER}", timeout=30_000)  # type: ignore[attr-defined]
+    expect(panel).to_be_visible()
+    page.locator("#compare-row input").click()  # type: ignore[attr-defined]
+    page.get_by_role("option", name="表三 三（一）予以公开", exact=True).click()  # type: ignore[attr-defined]
+    page.locator("#compare-years input").click()  # type: ignore[attr-defined]
+    page.get_by_role("option", name="2023", exact=True).click()  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")  # type: ignore[attr-defined]
+    page.locator("#compare-run").click()  # type: ignore[attr-defined]
+    table = page.locator("#compare-table")  # type: ignore[attr-defined]
+    expect(table).to_contain_text(XSS_ISSUER, timeout=30_000)
+    expect(table).to_contain_text("（一）予以公开 | 10")  # the figure's own row, verbatim
+    expect(page.locator("#compare-summary")).to_contain_text("予以公开")  # type: ignore[attr-defined]
+    chart = page.locator("#compare-bar")  # type: ignore[attr-defined]
+    expect(chart).to_be_visible()
+    expect(chart.locator("canvas, svg").first).to_be_visible(timeout=30_000)
+    table.get_by_text(XSS_ISSUER).first.click()
+    expect(page.locator("#compare-cited mark").first).to_contain_text("予以公开 | 10", timeout=30_000)  # type: ignore[attr-defined]
+    assert page.locator("#compare-cited script").count() == 0  # type: ignore[attr-defined]
+    page.screenshot(path=str(_artifacts(tmp_path) / "ui_compare.png"), full_page=True)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="退出数据对比").click()  # type: ignore[attr-defined]
+    expect(panel).to_be_hidden()
 
 
 def test_api_answer_inserted_as_html_stays_text(browser_server: Server, page: object) -> None:

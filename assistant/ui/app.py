@@ -1,4 +1,4 @@
-"""The Gradio Blocks app: three tabs over one AppContext, and :func:`launch` used by ``disclosure serve``.
+"""The Gradio Blocks app: four tabs over one AppContext, and :func:`launch` used by ``disclosure serve``.
 
 Queue groups: chat and ``/ask`` (several at a time), citation review, admin jobs (one at a time);
 a long re-index therefore never blocks a citizen's question.
@@ -11,7 +11,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.ui import admin_tab, chat_tab, handlers, review_tab
+from assistant.ui import admin_tab, chat_tab, compare_tab, handlers, review_tab
 from assistant.ui.handlers import AppContext
 from index.config import Settings
 
@@ -20,15 +20,15 @@ log = logging.getLogger(__name__)
 TITLE = "政府信息公开年报问答"
 
 CSS = """
-#chat mark, #review-view mark { background: #ffe58f; color: inherit; padding: 0 2px; }
+#chat mark, #review-view mark, #compare-cited mark { background: #ffe58f; color: inherit; padding: 0 2px; }
 #chat blockquote.da-cite { margin: 6px 0; padding: 4px 10px; border-left: 3px solid #91caff; }
-#review-view .da-context pre { font-family: inherit; font-size: 0.95em; line-height: 1.6;
+#review-view .da-context pre, #compare-cited .da-context pre { font-family: inherit; font-size: 0.95em; line-height: 1.6;
   background: var(--block-background-fill); padding: 8px; border-radius: 6px; }
 """
 
 
 def build_app(ctx: AppContext) -> gr.Blocks:
-    """The three tabs; filters and the review list are refreshed on page load and after admin changes."""
+    """The four tabs; filters and the review list are refreshed on page load and after admin changes."""
     demo = gr.Blocks(title=TITLE)
     with demo:
         with gr.Tabs():
@@ -36,6 +36,8 @@ def build_app(ctx: AppContext) -> gr.Blocks:
                 chat = chat_tab.build(ctx)
             with gr.Tab("引用核对", id="review") as review_tab_block:
                 review = review_tab.build(ctx)
+            with gr.Tab("数据对比", id="compare") as compare_tab_block:
+                comparing = compare_tab.build(ctx)
             with gr.Tab("报告管理", id="admin"):
                 filters = [chat["issuer"], chat["year"]]
 
@@ -45,6 +47,14 @@ def build_app(ctx: AppContext) -> gr.Blocks:
 
                 admin_tab.build(ctx, on_change=(refresh_filters, filters))
         demo.load(refresh_filters, outputs=filters, api_visibility="private", queue=False)
+        if comparing:
+            compare_tab_block.select(
+                comparing["refresh"],
+                inputs=comparing["inputs"],
+                outputs=comparing["outputs"],
+                api_visibility="private",
+                queue=False,
+            )
         if review:
             review_tab_block.select(
                 review["refresh"],

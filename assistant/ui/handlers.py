@@ -27,6 +27,7 @@ from index.identity.manifest import check_values
 from index.identity.store import AdminMetadata
 from index.ingest import Indexer, IngestResult, IngestStatus, ProgressFn, copy_sample_reports
 from index.load import SUPPORTED_SUFFIXES
+from index.models import ocr_note
 from index.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ STATUS_LABELS = {
     IngestStatus.UNCHANGED: "未变化",
     IngestStatus.FAILED: "失败",
 }
-REPORT_HEADERS = ["ID", "发布机关", "年度", "发布日期", "分块数", "警告数", "文件名", "元数据来源"]
+REPORT_HEADERS = ["ID", "发布机关", "年度", "发布日期", "分块数", "警告数", "文件名", "元数据来源", "文字识别（OCR）"]
 NO_ISSUER = "⚠️ 未识别"
 SOURCE_LABELS = {"admin": "管理员", "parsed": "解析", None: "缺失"}
 WRONG_HEADERS = ["记录", "时间", "问题", "回答", "引用", "意见"]
@@ -341,6 +342,7 @@ def reports_rows(ctx: AppContext, token: str | None) -> list[list[Any]]:
                 f"{label}:{SOURCE_LABELS.get(r.sources[key], r.sources[key])}"
                 for key, label in (("issuer", "机关"), ("year", "年度"), ("publish_date", "日期"))
             ),
+            ocr_note(r.warnings) or "",
         ]
         for r in ctx.store.catalogue.reports()
     ]

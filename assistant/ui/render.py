@@ -41,6 +41,12 @@ def citation_label(c: dict[str, Any]) -> str:
     )
 
 
+def ocr_flag(c: dict[str, Any]) -> str:
+    """A warning under a citation from a report read by OCR (escaped HTML), else ""."""
+    note = c.get("ocr")
+    return f'<br><small class="da-ocr">⚠️ 文字识别：{esc(note)}</small>' if note else ""
+
+
 def render_answer(answer: dict[str, Any], passages: list[dict[str, Any]] | None = None) -> str:
     """One chat message: the answer, then its numbered citations (or, on abstention, the closest passages)."""
     parts: list[str] = []
@@ -61,7 +67,7 @@ def render_answer(answer: dict[str, Any], passages: list[dict[str, Any]] | None 
         parts.append("<p><strong>引用</strong></p>")
         for c in citations:
             parts.append(
-                f'<blockquote class="da-cite"><small>{citation_label(c)}</small><br>'
+                f'<blockquote class="da-cite"><small>{citation_label(c)}</small>{ocr_flag(c)}<br>'
                 f"“{esc(one_line(c.get('quote', '')))}”</blockquote>"
             )
     return "\n".join(parts)
@@ -79,7 +85,7 @@ def locate_quote(text: str, citation: dict[str, Any]) -> tuple[int, int] | None:
 
 def render_in_context(text: str | None, citation: dict[str, Any], context: int = CONTEXT_CHARS) -> str:
     """A citation inside its report: ``context`` characters either side, the quote in ``<mark>``."""
-    head = f'<div class="da-context"><p><strong>{citation_label(citation)}</strong></p>'
+    head = f'<div class="da-context"><p><strong>{citation_label(citation)}</strong>{ocr_flag(citation)}</p>'
     if text is None:
         return head + f"<p>（该报告已不在索引中。）引文：<mark>{esc(citation.get('quote', ''))}</mark></p></div>"
     span = locate_quote(text, citation)

@@ -28,6 +28,7 @@ from index.identity.metadata import effective_metadata
 from index.identity.store import AdminMetadata, load_admin, name_rows, save_admin, save_names
 from index.ingest.prepare import Prepared, prepare
 from index.ingest.recovery import purge, rebuild_lexical, recover, vector_metadata
+from index.limits import StepProgress
 from index.load.paths import collect_files
 from index.models import IngestResult, IngestStatus, ReportState
 from index.storage.catalogue import ReportRecord
@@ -61,6 +62,18 @@ def copy_sample_reports(target: Path) -> list[Path]:
         shutil.copyfile(src, dst)
         out.append(dst)
     return out
+
+
+def _within(progress: ProgressFn | None, index: int, count: int, name: str) -> StepProgress | None:
+    """Progress inside file ``index`` of ``count`` (e.g. its OCR pages) as a fraction of that file on the files' bar."""
+    if progress is None:
+        return None
+
+    def step(done: float, total: float, message: str) -> None:
+        share = min(1.0, done / total) if total else 0.0
+        progress(round(index + share, 2), count, f"{name} · {message}")
+
+    return step
 
 
 class Indexer:
@@ -109,7 +122,15 @@ class Indexer:
                 if progress:
                     progress(i, len(items), name)
                 admin = (metadata or {}).get(name)
-                results.append(self._ingest_one(path, source_name=name, follow_symlinks=follow_symlinks, admin=admin))
+                results.append(
+                    self._ingest_one(
+                        path,
+                        source_name=name,
+                        follow_symlinks=follow_symlinks,
+                        admin=admin,
+                        progress=_within(progress, i, len(items), name),
+                    )
+                )
             if self.store.catalogue.generation() != before:  # indexed, replaced, or metadata edited
                 rebuild_lexical(self.store)
             if progress:
@@ -162,7 +183,11 @@ class Indexer:
                         IngestResult(report.source, IngestStatus.FAILED, report.id, error="stored copy is missing")
                     )
                     continue
-                results.append(self._reindex_one(report.id, stored, report.source))
+                results.append(
+                    self._reindex_one(
+                        report.id, stored, report.source, _within(progress, i, len(reports), report.source)
+                    )
+                )
             with catalogue.transaction() as conn:
                 catalogue.set_meta(conn, "embedding_model", self.store.model_name)
                 catalogue.bump_generation(conn)
@@ -221,10 +246,18 @@ class Indexer:
         return matches[0]
 
     def _ingest_one(
-        self, path: Path, *, source_name: str, follow_symlinks: bool = False, admin: AdminMetadata | None = None
+        self,
+        path: Path,
+        *,
+        source_name: str,
+        follow_symlinks: bool = False,
+        admin: AdminMetadata | None = None,
+        progress: StepProgress | None = None,
     ) -> IngestResult:
         try:
-            prepared_or_result = prepare(self.store, path, source_name, follow_symlinks=follow_symlinks, admin=admin)
+            prepared_or_result = prepare(
+                self.store, path, source_name, follow_symlinks=follow_symlinks, admin=admin, progress=progress
+            )
             if isinstance(prepared_or_result, IngestResult):
                 result = prepared_or_result
                 report = self.store.catalogue.report(result.report_id or "")
@@ -245,10 +278,12 @@ class Indexer:
                 source_name, IngestStatus.FAILED, error=f"unexpected error: {exc.__class__.__name__}: {exc}"
             )
 
-    def _reindex_one(self, report_id: str, stored: Path, source: str) -> IngestResult:
+    def _reindex_one(
+        self, report_id: str, stored: Path, source: str, progress: StepProgress | None = None
+    ) -> IngestResult:
         """Re-read one stored report and replace its chunks, facts and vectors in place."""
         try:
-            prepared = prepare(self.store, stored, source, force=True)
+            prepared = prepare(self.store, stored, source, force=True, progress=progress)
         except IngestError as exc:
             return IngestResult(source, IngestStatus.FAILED, report_id, error=exc.reason)
         assert isinstance(prepared, Prepared)  # force=True never answers "unchanged"

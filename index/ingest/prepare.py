@@ -23,7 +23,7 @@ from index.errors import IngestError
 from index.identity.metadata import effective_metadata
 from index.identity.names import text_places
 from index.identity.store import AdminMetadata, NameRow, load_admin, name_rows
-from index.limits import OverLimit, current_budget
+from index.limits import OverLimit, StepProgress, current_budget
 from index.load import kind_of_suffix, load_bytes
 from index.load.paths import read_report_file
 from index.load.worker import run_bounded
@@ -121,6 +121,7 @@ def prepare(
     force: bool = False,
     follow_symlinks: bool = False,
     admin: AdminMetadata | None = None,
+    progress: StepProgress | None = None,
 ) -> Prepared | IngestResult:
     """Read ``path`` (ingested as ``source_name``) into rows; ``force`` re-reads bytes already indexed.
 
@@ -128,7 +129,7 @@ def prepare(
     link only with ``follow_symlinks``); the content is read in the bounded worker, so a file
     over any limit raises one :class:`IngestError` and nothing is stored. Issuer, year and publish
     date are an admin's where one was supplied (``admin``, merged over what was supplied for the same
-    bytes before), else the parsed ones.
+    bytes before), else the parsed ones. ``progress`` hears the reading's own progress (OCR pages).
     """
     settings = store.settings
     limits = settings.limits
@@ -148,7 +149,9 @@ def prepare(
     report_id = sha[:16]
     suffix = path.suffix.lower() or Path(source_name).suffix.lower()
     kind_of_suffix(suffix, source_name)  # an unsupported type is refused without starting the worker
-    analysed = run_bounded(analyse_bytes, (data, source_name, suffix, report_id), limits=limits, source=source_name)
+    analysed = run_bounded(
+        analyse_bytes, (data, source_name, suffix, report_id), limits=limits, source=source_name, progress=progress
+    )
     loaded, parsed, chunk_rows, facts = analysed.loaded, analysed.parsed, analysed.chunk_rows, analysed.facts
     supplied = load_admin(store.catalogue.conn, report_id).merged(admin or AdminMetadata())
     meta = effective_metadata(parsed.issuer, parsed.year, parsed.publish_date, supplied)

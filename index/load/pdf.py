@@ -8,7 +8,16 @@ joined with ``\\n``.
 
 A page whose text is more than :data:`MAX_CID_SHARE` ``(cid:NNN)`` markers (glyphs without a
 Unicode mapping) is read with pypdfium2 instead, with a warning; its tables are then plain
-lines. A PDF with no characters on any page is a scan, which needs OCR and is rejected.
+lines.
+
+A page without a usable text layer is read by OCR (:mod:`index.load.ocr`, Tesseract's
+simplified-Chinese model): a page with no characters, one whose pypdfium2 text is still
+unreadable, or a page image with only a few stamped characters on it (fewer than
+:data:`MIN_TEXT_CHARS` letters, digits or CJK characters over an image covering
+:data:`MIN_IMAGE_SHARE` of the page: a scan with a page number added). The report then
+carries the OCR warning (pages, mean word confidence). Without Tesseract, a PDF that is all
+scan is refused with the Debian package to install; scanned pages of a mixed PDF are left out
+with a warning saying the same.
 """
 
 from __future__ import annotations
@@ -31,13 +40,18 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table
 
 from index.limits import Limits, OverLimit, current_budget
+from index.load.ocr import OcrError, OcrUnavailable, ocr_pdf_pages
 from index.load.render import drop_controls, table_lines
 
 log = logging.getLogger(__name__)
 
 MAX_CID_SHARE = 0.05
+MIN_TEXT_CHARS = 20
+MIN_IMAGE_SHARE = 0.5
 _INFLATE_STEP = 4 * 1024 * 1024
 _CID = re.compile(r"\(cid:\d+\)")
+#: Characters that make text readable: letters, digits, CJK (not marks, boxes or private-use glyphs).
+_READABLE = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
 class PdfError(ValueError):
@@ -45,7 +59,7 @@ class PdfError(ValueError):
 
 
 DAMAGED = "not a valid PDF (file is truncated or damaged)"
-SCANNED = "scanned PDF (no text layer): OCR is not supported"
+SCANNED = "scanned PDF (no text layer)"
 
 
 @dataclass
@@ -80,7 +94,6 @@ def extract_pdf(data: bytes) -> PdfText:
     page_texts: list[str] = []
     no_text_pages: list[int] = []
     cid_pages: list[int] = []
-    any_chars = False
     chars = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -96,9 +109,13 @@ def extract_pdf(data: bytes) -> PdfText:
                     page_texts.append("")
                     page.close()
                     continue
-                any_chars = True
                 text = _page_text(page)
+                stamped_scan = _readable(_CID.sub("", text)) < MIN_TEXT_CHARS and _image_share(page) >= MIN_IMAGE_SHARE
                 page.close()
+                if stamped_scan:
+                    no_text_pages.append(number)
+                    page_texts.append("")
+                    continue
                 chars += len(text) + 1
                 limits.check_chars(chars, "extracted text (so far)")
                 if _cid_share(text) > MAX_CID_SHARE:
@@ -109,27 +126,76 @@ def extract_pdf(data: bytes) -> PdfText:
     except Exception as exc:  # pdfminer raises many exception types on damaged files
         raise _pdf_error(exc) from exc
 
-    if not any_chars:
-        raise PdfError(SCANNED)
-    if no_text_pages:
-        warnings.append(f"pages {_page_list(no_text_pages)} have no text layer (scanned?): their content is missing")
-
     parser = "pdfplumber"
     if cid_pages:
         fallback = _pdfium_pages(data, cid_pages)
+        unreadable = [n for n, text in fallback.items() if _unreadable(text)]
         for number, text in fallback.items():
-            page_texts[number - 1] = text
-        if not any(text.strip() for text in fallback.values()):
-            raise PdfError("PDF fonts have no Unicode mapping, so its text cannot be read (OCR is not supported)")
-        parser = "pypdfium2" if len(cid_pages) == len(page_texts) - len(no_text_pages) else "pdfplumber+pypdfium2"
-        warnings.append(
-            f"pages {_page_list(cid_pages)}: glyphs without Unicode mapping ((cid:NNN)); "
-            "read with pypdfium2 instead, tables there are not kept as rows"
-        )
+            page_texts[number - 1] = "" if number in unreadable else text
+        no_text_pages = sorted([*no_text_pages, *unreadable])
+        read = [n for n in cid_pages if n not in unreadable]
+        if read:
+            parser = "pypdfium2" if len(read) == len(page_texts) - len(no_text_pages) else "pdfplumber+pypdfium2"
+            warnings.append(
+                f"pages {_page_list(read)}: glyphs without Unicode mapping ((cid:NNN)); "
+                "read with pypdfium2 instead, tables there are not kept as rows"
+            )
+        if unreadable:
+            warnings.append(
+                f"pages {_page_list(unreadable)}: glyphs without Unicode mapping that pypdfium2 cannot read either"
+            )
+    if no_text_pages:
+        parser = _read_scanned(data, page_texts, no_text_pages, parser, warnings)
     text = "\n".join(page_texts)
     if not text.strip():
-        raise PdfError(SCANNED)
+        pages = f"{len(page_texts)} page" + ("s" if len(page_texts) > 1 else "")
+        raise PdfError(f"{SCANNED}: OCR found no text in its {pages}")
     return PdfText(text, parser, warnings)
+
+
+def _read_scanned(data: bytes, page_texts: list[str], numbers: list[int], parser: str, warnings: list[str]) -> str:
+    """OCR the pages ``numbers`` into ``page_texts``; returns the parser name and adds the OCR warning.
+
+    Without Tesseract a PDF that has no other text is refused (:class:`PdfError`); otherwise
+    the pages are left out with a warning naming what to install.
+    """
+    has_text = any(text.strip() for text in page_texts)
+    try:
+        result = ocr_pdf_pages(data, numbers)
+    except OcrUnavailable as exc:
+        if not has_text:
+            raise PdfError(f"{SCANNED} needs OCR, but {exc}") from exc
+        warnings.append(f"pages {_page_list(numbers)} have no text layer (scanned?) and were not read: {exc}")
+        return parser
+    except OcrError as exc:
+        raise PdfError(f"{SCANNED}: {exc}") from exc
+    for page in result.pages:
+        page_texts[page.number - 1] = page.text
+    if result.words:
+        warnings.append(result.warning())
+    return f"{parser}+tesseract" if has_text else "tesseract"
+
+
+def _readable(text: str) -> int:
+    """Letters, digits and CJK characters in ``text``."""
+    return len(_READABLE.findall(text))
+
+
+def _unreadable(text: str) -> bool:
+    """Text that is mostly not letters, digits or CJK (private-use glyphs, boxes): no text at all for a reader."""
+    visible = len("".join(text.split()))
+    return _readable(text) < max(1, visible // 2)
+
+
+def _image_share(page: Page) -> float:
+    """Share of the page's area that its images cover (each clipped to the page; overlaps are counted twice)."""
+    area = float(page.width * page.height) or 1.0
+    covered = 0.0
+    for image in page.images:
+        x0, x1 = max(0.0, float(image["x0"])), min(float(page.width), float(image["x1"]))
+        top, bottom = max(0.0, float(image["top"])), min(float(page.height), float(image["bottom"]))
+        covered += max(0.0, x1 - x0) * max(0.0, bottom - top)
+    return min(1.0, covered / area)
 
 
 def check_streams(document: PDFDocument, limits: Limits) -> None:

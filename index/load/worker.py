@@ -15,7 +15,9 @@ reading step of one file in a separate worker process (a `pebble <https://pebble
 
 Each of these becomes one clear :class:`~index.errors.IngestError` naming the file and the limit.
 The job runs under :func:`index.limits.reading_under`, so code inside it can read the
-budget (pages, time left) with :func:`~index.limits.current_budget`. The worker's peak
+budget (pages, time left) with :func:`~index.limits.current_budget` and report progress
+(:meth:`~index.limits.Budget.progress`, e.g. per OCR page): the worker appends each report
+to a per-job file that the caller reads while it waits, and hands to its ``progress`` callback. The worker's peak
 resident memory per job is measured (``/proc/self/clear_refs``) and kept in :data:`last_job`.
 """
 
@@ -28,17 +30,20 @@ import multiprocessing
 import os
 import resource
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
 from index.errors import IngestError
-from index.limits import Limits, reading_under, size_text
+from index.limits import Limits, StepProgress, reading_under, size_text
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +51,8 @@ T = TypeVar("T")
 
 #: Jobs a worker runs before it is replaced (keeps heap fragmentation from piling up).
 MAX_TASKS = 50
+#: Seconds between two looks at a job's progress file.
+PROGRESS_POLL_S = 0.2
 _PR_SET_PDEATHSIG = 1
 
 
@@ -100,11 +107,26 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def _job(fn: Callable[..., Any], limits: Limits, args: tuple[Any, ...]) -> tuple[bool, Any, int]:
+def _progress_writer(path: str | None) -> StepProgress | None:
+    """In the worker: a progress callback appending ``done\ttotal\tmessage`` lines to ``path``."""
+    if path is None:
+        return None
+
+    def write(done: float, total: float, message: str) -> None:
+        line = f"{done:g}\t{total:g}\t{' '.join(message.split())}\n"
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(line)
+
+    return write
+
+
+def _job(
+    fn: Callable[..., Any], limits: Limits, args: tuple[Any, ...], progress_path: str | None = None
+) -> tuple[bool, Any, int]:
     """Runs in the worker: (ok, result or exception, peak RSS in bytes)."""
     _reset_peak()
     try:
-        with reading_under(limits):
+        with reading_under(limits, _progress_writer(progress_path)):
             result = fn(*args)
     except MemoryError:
         return False, MemoryError(), _peak_rss()
@@ -149,17 +171,29 @@ def shutdown() -> None:
         _stop_pool()
 
 
-def run_bounded(fn: Callable[..., T], args: tuple[Any, ...], *, limits: Limits, source: str) -> T:
+def run_bounded(
+    fn: Callable[..., T],
+    args: tuple[Any, ...],
+    *,
+    limits: Limits,
+    source: str,
+    progress: StepProgress | None = None,
+) -> T:
     """``fn(*args)`` in the worker under ``limits``; raises :class:`IngestError` naming ``source`` on overrun.
 
     ``fn`` and ``args`` must pickle (``fn`` a module-level function). An exception ``fn`` raises
     is raised here as it was (an ``IngestError`` it raises passes through unchanged).
+    ``progress`` hears the job's progress reports (:meth:`index.limits.Budget.progress`) in this
+    thread, while the job runs.
     """
     started = time.monotonic()
-    with _lock:
+    with _lock, _ProgressFile(progress) as relay:
         pool = _get_pool(limits.memory_bytes)
-        future = pool.schedule(_job, args=(fn, limits, args), timeout=limits.timeout_s)
+        future = pool.schedule(_job, args=(fn, limits, args, relay.path), timeout=limits.timeout_s)
         try:
+            while relay.path is not None and not future.done():
+                wait([future], timeout=PROGRESS_POLL_S, return_when=FIRST_COMPLETED)
+                relay.relay()
             ok, value, peak = future.result()
         except FutureTimeout:
             _finish(source, started, 0, "timeout")
@@ -179,6 +213,44 @@ def run_bounded(fn: Callable[..., T], args: tuple[Any, ...], *, limits: Limits, 
         shutdown()  # a worker that ran out of memory may be in a bad state
         raise IngestError(source, limits.memory_message())
     raise value
+
+
+class _ProgressFile:
+    """A job's progress channel: a temporary file the worker appends lines to, read here from where we left off."""
+
+    def __init__(self, progress: StepProgress | None) -> None:
+        self.progress = progress
+        self.path: str | None = None
+        self._offset = 0
+
+    def __enter__(self) -> _ProgressFile:
+        if self.progress is not None:
+            handle, self.path = tempfile.mkstemp(prefix="disclosure-progress-", suffix=".txt")
+            os.close(handle)
+        return self
+
+    def relay(self) -> None:
+        if self.path is None or self.progress is None:
+            return
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(self._offset)
+                chunk = handle.read()
+        except OSError:
+            return
+        complete = chunk[: chunk.rfind(b"\n") + 1]
+        self._offset += len(complete)
+        for line in complete.decode("utf-8", "replace").splitlines():
+            parts = line.split("\t", 2)
+            try:
+                self.progress(float(parts[0]), float(parts[1]), parts[2] if len(parts) > 2 else "")
+            except (ValueError, IndexError):
+                continue
+
+    def __exit__(self, *exc: object) -> None:
+        if self.path is not None:
+            self.relay()
+            Path(self.path).unlink(missing_ok=True)
 
 
 def _finish(source: str, started: float, peak: int, outcome: str) -> None:

@@ -1,0 +1,284 @@
+"""Questions that compare one table cell across years or bodies: which comparison, which bodies, which years.
+
+:func:`read_request` reads a folded question, the report scope issuers resolved
+(:func:`assistant.query.issuers.resolve_reports`), the issuer index of the catalogue generation and
+the cell the question names, into a :class:`ComparisonRequest`; None when the question is not a
+comparison (it is then answered as any other question). Shapes, first match wins:
+
+* **ranking** — a ranking word (最多/最少/排名…, :data:`~assistant.compare.vocab.RANKING`): the
+  bodies of the kind asked (``哪个区县`` county-level governments, ``哪个部门`` departments, …,
+  :data:`~assistant.compare.vocab.BODY_KINDS`), under the place the question names if any, in the
+  year asked (else the latest year any of them has). Of a place's government and its office, the
+  government's report counts when it has one. ``哪一年…最多`` ranks one body's years instead.
+* **difference** — two years and a difference word (比/多/少/增加…), or one year and
+  ``比上年``: the first year named minus the second (``2021年比2020年``); a span
+  (``2021年到2023年``) is the later minus the earlier.
+* **series** — a body and several years: a span, two or more years, ``近三年`` (the three
+  calendar years ending with the latest year indexed for that body: reports come out a year
+  later, so the calendar year of the question is rarely indexed; a year of that window with no
+  report is named as not indexed), or ``历年/逐年`` (every year indexed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from assistant.compare.cells import Cell
+from assistant.compare.vocab import (
+    ANY_BODY,
+    BODY_KIND_BY_WORD,
+    DIFFERENCE,
+    JOINERS,
+    LAST_N_YEARS,
+    LEAST,
+    PREVIOUS_YEAR,
+    RANKING,
+    SERIES,
+    WHICH,
+    WHICH_MORE,
+    WHICH_YEAR,
+    YEAR_SPAN,
+    BodyKind,
+    number_of_years,
+)
+from assistant.query.issuers import Body, IssuerIndex, ReportScope, resolve_reports
+from index.identity.vocab import GOVERNMENT, OFFICE
+
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+#: A figure asked "by the words before it" ("最多的区县是哪个"): a body kind after 的 or before 是哪.
+KIND_NEAR = re.compile(
+    r"(?:的|各)("
+    + "|".join(map(re.escape, BODY_KIND_BY_WORD))
+    + r")|("
+    + "|".join(map(re.escape, BODY_KIND_BY_WORD))
+    + r")(?:是哪|中|里)"
+)
+
+
+class Shape(StrEnum):
+    RANKING = "ranking"
+    DIFFERENCE = "difference"  # one body, two years
+    SERIES = "series"
+    BODIES_DIFFERENCE = "bodies_difference"  # two bodies ("淮安市比洪泽区多收了多少")
+
+
+@dataclass(frozen=True)
+class ComparisonRequest:
+    """What to compare: the cell, the reports to read and the body × year pairs asked for."""
+
+    shape: Shape
+    cell: Cell
+    issuers: tuple[str, ...]
+    years: tuple[int, ...]  # difference: (first, second) as asked; series: ascending; ranking: (year,) or ()
+    report_ids: tuple[str, ...]
+    wanted: tuple[tuple[str, int | None], ...] = ()
+    most: bool = True
+    scope_words: str = ""  # ranking: what was ranked ("淮安市各区县"), for the answer
+    notes: tuple[str, ...] = field(default=(), compare=False)  # how the request was read (logs, staff)
+
+
+def cell_of(spec: Any) -> Cell | None:
+    """A :class:`Cell` from the template slot the question analysis found (``rows``/``columns`` or
+    ``row_sets``/``column_sets`` with ``table``, ``label`` and ``unit``); None for anything else."""
+    if spec is None:
+        return None
+    if isinstance(spec, Cell):
+        return spec
+    rows = getattr(spec, "rows", None) or getattr(spec, "row_sets", None)
+    columns = getattr(spec, "columns", None) or getattr(spec, "column_sets", None)
+    table = getattr(spec, "table", None)
+    if not rows or not columns or table is None:
+        return None
+    return Cell(table, tuple(tuple(r) for r in rows), tuple(tuple(c) for c in columns), str(spec.label), str(spec.unit))
+
+
+def _years(folded: str) -> list[int]:
+    return list(dict.fromkeys(int(y) for y in YEAR.findall(folded)))
+
+
+def _reports(bodies: list[Body], years: list[int] | None) -> list[str]:
+    return [rid for b in bodies for y, rid in b.reports if years is None or y in years]
+
+
+def read_request(folded: str, scope: ReportScope, index: IssuerIndex, cell: Cell | None) -> ComparisonRequest | None:
+    """The comparison ``folded`` asks for (see the module docstring), or None."""
+    if cell is None:
+        return None
+    named = _named_bodies(folded, index)
+    if len(named) >= 2:
+        return _across_named(folded, named, cell)
+    if RANKING.search(folded):
+        ranked = _ranking(folded, scope, index, cell)
+        if ranked is not None:
+            return ranked
+    bodies = [index.bodies[i] for i in scope.issuers if i in index.bodies]
+    if not bodies:
+        return None
+    return _difference(folded, bodies, cell) or _series(folded, bodies, cell)
+
+
+def _difference(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest | None:
+    if not DIFFERENCE.search(folded):
+        return None
+    years = _years(folded)
+    span = YEAR_SPAN.search(folded)
+    if span:
+        first, second = sorted((int(span.group(1)), int(span.group(2))), reverse=True)
+    elif len(years) >= 2:
+        first, second = years[0], years[1]
+    elif len(years) == 1 and PREVIOUS_YEAR.search(folded):
+        first, second = years[0], years[0] - 1
+    else:
+        return None
+    names = tuple(b.name for b in bodies)
+    return ComparisonRequest(
+        Shape.DIFFERENCE,
+        cell,
+        names,
+        (first, second),
+        tuple(_reports(bodies, [first, second])),
+        tuple((n, y) for n in names for y in (first, second)),
+    )
+
+
+def _series(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest | None:
+    years = _years(folded)
+    span = YEAR_SPAN.search(folded)
+    last_n = LAST_N_YEARS.search(folded)
+    indexed = sorted({y for b in bodies for y, _ in b.reports if y is not None})
+    note = ""
+    wanted_years: list[int] | None
+    if span:
+        a, b = sorted((int(span.group(1)), int(span.group(2))))
+        wanted_years = list(range(a, b + 1))
+    elif len(years) >= 2:
+        wanted_years = sorted(years)
+    elif last_n and indexed:
+        n = number_of_years(last_n.group(1))
+        wanted_years = list(range(indexed[-1] - n + 1, indexed[-1] + 1))
+        note = f"{last_n.group(0)}按已索引的最新年度{indexed[-1]}年往前推算"
+    elif SERIES.search(folded) or WHICH_YEAR.search(folded):
+        wanted_years = None
+    else:
+        return None
+    names = tuple(b.name for b in bodies)
+    chosen = sorted(wanted_years) if wanted_years is not None else indexed
+    return ComparisonRequest(
+        Shape.SERIES if not (WHICH_YEAR.search(folded) and RANKING.search(folded)) else Shape.RANKING,
+        cell,
+        names,
+        tuple(chosen),
+        tuple(_reports(bodies, wanted_years)),
+        tuple((n, y) for n in names for y in chosen) if wanted_years is not None else (),
+        most=not LEAST.search(folded),
+        scope_words=f"{names[0]}各年度中" if len(names) == 1 else "",
+        notes=(note,) if note else (),
+    )
+
+
+def _kind(folded: str) -> BodyKind:
+    m = WHICH.search(folded) or KIND_NEAR.search(folded)
+    if m is None:
+        return ANY_BODY
+    word = next(g for g in m.groups() if g)
+    return BODY_KIND_BY_WORD.get(word, ANY_BODY)
+
+
+def _fits(body: Body, kind: BodyKind) -> bool:
+    if kind.levels and body.deepest_level not in kind.levels:
+        return False
+    return not kind.classes or body.organ_class in kind.classes
+
+
+def _ranking(folded: str, scope: ReportScope, index: IssuerIndex, cell: Cell) -> ComparisonRequest | None:
+    if WHICH_YEAR.search(folded) and scope.issuers:
+        return None  # one body's years: a series ranked by year (see _series)
+    kind = _kind(folded)
+    places = [m for m in index.mentions(folded) if m.places]
+    place = places[-1] if places else None
+    if place is not None:
+        names = {p.value for p in place.places}
+        level = max(p.level for p in place.places)
+        pool = {b.name: b for n in names for b, _ in index.by_place.get(n, ())}
+        # bodies below the named place (its own government stands for the place, not for a 区县 of it)
+        candidates = [b for b in pool.values() if b.deepest_level > level or not kind.levels]
+    else:
+        candidates = list(index.bodies.values())
+    candidates = [b for b in candidates if _fits(b, kind)]
+    if not candidates:
+        return None
+    years = _years(folded)
+    available = sorted({y for b in candidates for y, _ in b.reports if y is not None})
+    year = years[0] if years else (available[-1] if available else None)
+    if year is None:
+        return None
+    chosen = _one_per_place([b for b in candidates if any(y == year for y, _ in b.reports)], year)
+    where = place.text if place is not None else ""
+    scope_words = f"{year}年" + (f"{where}" if where else "") + (f"各{kind.word}中，" if kind is not ANY_BODY else "，")
+    return ComparisonRequest(
+        Shape.RANKING,
+        cell,
+        tuple(b.name for b in chosen),
+        (year,),
+        tuple(_reports(chosen, [year])),
+        (),
+        most=not LEAST.search(folded),
+        scope_words=scope_words,
+    )
+
+
+def _one_per_place(bodies: list[Body], year: int) -> list[Body]:
+    """Of a place's government and its office (both reporting for ``year``), only the government."""
+    governments = {b.deepest.name for b in bodies if b.organ_class == GOVERNMENT and b.deepest is not None}
+    return [
+        b for b in bodies if not (b.organ_class == OFFICE and b.deepest is not None and b.deepest.name in governments)
+    ]
+
+
+# ---------------------------------------------------------------- several bodies named
+
+
+def _named_bodies(folded: str, index: IssuerIndex) -> list[Body]:
+    """Bodies named one by one ("淮安市和洪泽区", "平潭比常州"): each piece between joining words resolved
+    on its own; two or more distinct bodies, in the order named, or [] when the question names fewer."""
+    pieces = [p for p in JOINERS.split(folded) if p]
+    if len(pieces) < 2:
+        return []
+    found: list[Body] = []
+    for piece in pieces:
+        scope = resolve_reports(piece, index)
+        if scope.matched_by != "name" or len(scope.issuers) != 1:
+            continue
+        body = index.bodies.get(scope.issuers[0])
+        if body is not None and body not in found:
+            found.append(body)
+    return found if len(found) >= 2 else []
+
+
+def _latest(body: Body, years: list[int]) -> list[tuple[int | None, str]]:
+    """The body's reports of the years asked, or its latest report when none is asked."""
+    if years:
+        return [(y, r) for y, r in body.reports if y in years]
+    dated: list[tuple[int | None, str]] = [(y, r) for y, r in body.reports if y is not None]
+    return dated[-1:] if dated else body.reports[-1:]
+
+
+def _across_named(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest:
+    """Bodies the question names one by one: which is larger (哪个多), how much larger (A比B多多少), or each figure.
+
+    Years: those asked (each body × year is wanted), else each body's latest report."""
+    years = _years(folded)
+    chosen = [(b, _latest(b, years)) for b in bodies]
+    names = tuple(b.name for b in bodies)
+    ids = tuple(r for _, reports in chosen for _, r in reports)
+    wanted = tuple((n, y) for n in names for y in years)
+    which = WHICH_MORE.search(folded)
+    if RANKING.search(folded) or which:
+        least = bool(LEAST.search(folded)) or bool(which and which.group(1) in "少低小")
+        return ComparisonRequest(Shape.RANKING, cell, names, tuple(years), ids, wanted, most=not least)
+    if DIFFERENCE.search(folded) and "比" in folded and len(years) <= 1:
+        return ComparisonRequest(Shape.BODIES_DIFFERENCE, cell, names[:2], tuple(years), ids, wanted)
+    return ComparisonRequest(Shape.SERIES, cell, names, tuple(sorted(years)), ids, wanted)
