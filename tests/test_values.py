@@ -283,9 +283,7 @@ def test_score_rules_out_wrong_shapes() -> None:
 
 
 def test_the_office_to_contact_and_the_body_that_compiled_the_report() -> None:
-    text = (
-        "本报告由样例县人民政府办公室编制。如对本报告有疑问，请与样例县政务公开科联系（电话：0797-5551234）。"
-    )
+    text = "本报告由样例县人民政府办公室编制。如对本报告有疑问，请与样例县政务公开科联系（电话：0797-5551234）。"
     author = _best("年报是哪个部门编的？", text)[0]
     assert author is not None and author.best.cand.value == "样例县人民政府办公室"
     contact = _best("对报告有疑问该找哪个部门？", text)[0]
@@ -293,7 +291,9 @@ def test_the_office_to_contact_and_the_body_that_compiled_the_report() -> None:
 
 
 def test_titles_and_document_numbers_are_free_text_values() -> None:
-    text = "依据《样例省政府信息公开规定》和《样例市政务公开办法》，结合实际编制本报告。印发考核办法(样政办〔2023〕7号)。"
+    text = (
+        "依据《样例省政府信息公开规定》和《样例市政务公开办法》，结合实际编制本报告。印发考核办法(样政办〔2023〕7号)。"
+    )
     docnum = _best("考核办法的文号是多少？", text)[0]
     assert docnum is not None and docnum.best.cand.value == "样政办〔2023〕7号"
     titles = _best("编制年报依据了哪几个地方规定？", text)[0]
