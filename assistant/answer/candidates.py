@@ -32,7 +32,7 @@ from threading import Lock
 from typing import Any
 
 from assistant.query.terms import CONCEPT_PREFIX, find_concepts, label_keys
-from assistant.query.vocabulary import AUTHOR_ORG, COORDINATION, DISTRIBUTIVE, UNITS, VOCAB
+from assistant.query.vocabulary import AUTHOR_ORG, CONTACT_PERSON, COORDINATION, DISTRIBUTIVE, UNITS, VOCAB
 from assistant.query.vocabulary import CONTACT_ORG as VOCAB_CONTACT_ORG
 from assistant.types import AnswerKind
 from index.tables.labels import PROSE, TABLE_SECTIONS
@@ -128,6 +128,7 @@ NUMBER = re.compile(
 RANK = re.compile(rf"第([{CN_DIGITS}\d]{{1,4}})(名|位)?")
 ORG = re.compile(VOCAB_CONTACT_ORG)
 AUTHOR = tuple(re.compile(p) for p in AUTHOR_ORG)
+PERSON = re.compile(CONTACT_PERSON)
 DOCNUM = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(【]\s*\d{4}\s*[〕\])】]\s*\d{1,4}\s*号")
 NEGATIVE = VOCAB.negations
 CLAUSE_SEP = re.compile(r"[,，;；。!?！？\n|]")
@@ -412,6 +413,8 @@ class _Reader:
         for m in ORG.finditer(s):
             if not re.match(r"咨询电话|电话|以下|我们|本单位$", m.group(1)):
                 add(m.start(1), m.end(1), VType.ORG, role="contact")
+        for m in PERSON.finditer(s):
+            add(m.start(1), m.end(1), VType.ORG, role="person")
         for pattern in AUTHOR:
             for m in pattern.finditer(s):
                 if not re.search(r"报告|我们|以下|条例|要求", m.group(1)):

@@ -98,6 +98,8 @@ def statement(target: Target, cand: Candidate, allowed: set[str], extra: list[Ca
     value = cand.value
     if kind == K.CONTACT_ORG and target.wants == "author":
         return Statement(f"报告由{value}编制", spans)
+    if kind == K.CONTACT_ORG and target.wants == "person":
+        return Statement(f"联系人是{value}", spans)
     if kind in CONTACT_WORDS:
         listed = [value, *(o.value for o in extra or [] if o.vtype == cand.vtype)]
         return Statement(f"{CONTACT_WORDS[kind]}是{'、'.join(dict.fromkeys(listed))}", spans)

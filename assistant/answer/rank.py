@@ -210,6 +210,8 @@ def score(
         units = unit_fit(target.unit, cand.unit)
         if units == 0.0:
             return None
+        if template:
+            units = 1.0  # the template's own unit ("多少个处罚决定" is counted in 件 there)
     if conflicts(target, cand):
         return None
     content = content_weight(target) if total is None else total

@@ -27,6 +27,7 @@ from assistant.query.vocabulary import (
     VOCAB,
     Concept,
     Rows,
+    unit_fit,
 )
 from assistant.types import AnswerKind
 from index.tables.labels import TABLE_FOUR, TABLE_THREE, TABLE_TWO, UNIT_COUNT, TableName
@@ -248,6 +249,7 @@ DOCNUM_WORDS = re.compile(r"文号|字号|发文号|哪个文件|什么文件")
 MONEY_WORDS = re.compile(r"金额|多少钱|多少元|万元|资金|经费")
 TITLE_WORDS = re.compile(TITLE_QUESTION)
 AUTHOR_WORDS = re.compile(r"编制|编写|编的|制作|撰写|起草")
+PERSON_WORDS = re.compile(r"联系人|负责人|经办人")
 PLURAL_WORDS = re.compile(r"哪几|哪些|几个|分别|各是")
 
 
@@ -269,6 +271,8 @@ def _wants(kind: AnswerKind, text: str, unit: str | None) -> str:
             return "docnum"
         return "title" if TITLE_WORDS.search(text) else "clause"
     if kind == K.CONTACT_ORG:
+        if PERSON_WORDS.search(text):
+            return "person"
         return "author" if AUTHOR_WORDS.search(text) else "contact"
     if kind in (K.PHONE, K.FAX, K.EMAIL):
         return "all" if PLURAL_WORDS.search(text) else ""
@@ -300,7 +304,7 @@ def _cell(
         if table == TABLE_TWO:
             implied = T2_IMPLIED_COLUMNS.get(row.rows[0][0])
             if column is None or not column.columns:
-                if implied is None or not implied or T2_PROSE_WORDS.search(text) or unit not in (None, row.unit):
+                if implied is None or not implied or T2_PROSE_WORDS.search(text) or unit_fit(unit, row.unit) == 0:
                     continue
                 implied_label = "处理决定" if row.unit == UNIT_COUNT else ""
                 return CellSpec(table, row.rows, implied, row.words, implied_label, row.unit)

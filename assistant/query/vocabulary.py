@@ -365,7 +365,7 @@ CONCEPTS: tuple[Concept, ...] = (
         T2,
         columns=((T2_LAST_YEAR_ITEMS,),),
     ),
-    Concept("处理决定", r"处理决定|决定", "", T2, columns=((T2_DECISIONS,),)),
+    Concept("处理决定", r"处理决定|(?<=处罚|许可|强制)决定", "", T2, columns=((T2_DECISIONS,),)),
     Concept("收费金额", r"收费金额|金额", "", T2, columns=((T2_FEE_AMOUNT,),), unit=UNIT_TEN_THOUSAND_YUAN),
     # ---- prose concepts (no template slot): they widen matches and keep channels apart
     Concept("信息处理费", r"信息处理费|处理费", "fee"),
@@ -410,7 +410,8 @@ KIND_CUES: tuple[tuple[AnswerKind, str], ...] = (
         K.CONTACT_ORG,
         r"(?:找|联系|咨询|询问|问|请教)(?:哪个|哪一?个|哪些|什么)(?:部门|单位|机构|科室|处室|办公室)|"
         r"哪个(?:部门|单位|机构|科室)(?:负责|受理|联系)|受理机构是|联系(?:单位|部门)是|该找谁|找谁|"
-        r"(?:由|是)?(?:哪个|哪一?个|什么)(?:部门|单位|机构|科室)(?:负责)?(?:编制|编写|编的|制作|撰写|起草|发布)",
+        r"(?:由|是)?(?:哪个|哪一?个|什么)(?:部门|单位|机构|科室)(?:负责)?[\u4e00-\u9fff]{0,3}?"
+        r"(?:编制|编写|编的|制作|撰写|起草|发布)|联系人|负责人",
     ),
     (K.EMAIL, r"邮箱|电子邮件|电邮|e-?mail|email"),
     (K.POSTCODE, r"邮编|邮政编码"),
@@ -433,8 +434,12 @@ KIND_CUES: tuple[tuple[AnswerKind, str], ...] = (
         r"哪天|哪一天|什么时候|何时|日期|发布时间|印发|发布于|哪年哪月|几月几日|几号|成文|落款|什么时间|哪个时间",
     ),
     (K.ADMIN_FEE, r"行政事业性收费|事业性收费"),
-    (K.FEE, r"信息处理费|处理费|收费|费用|收取.{0,4}费|收钱|花钱|要钱|免费|缴费|交费|付费|收了?多少钱"),
-    (K.PROBLEM, r"问题|不足|短板|差距|薄弱|弱项"),
+    (K.FEE, r"信息处理费|处理费|收费|费用|收取.{0,4}费|收钱|花钱|要钱|交钱|给钱|掏钱|免费|缴费|交费|付费|收了?多少钱"),
+    (
+        K.PROBLEM,
+        r"(?:存在|有)(?:哪些|什么|的|那些)?(?:主要)?(?:问题|不足|短板|差距)|(?:问题|不足|短板|差距)(?:是什么|有哪些|有什么|在哪)|"
+        r"(?:哪些|什么|主要)(?:问题|不足|短板|差距)|不足之处|薄弱环节|弱项|做得不好|不够好",
+    ),
     (K.OTHER_SECTION, r"其他需要报告|其他事项|需要说明|其他需要"),
     (
         K.COUNT,
@@ -512,6 +517,13 @@ def base_unit(unit: str) -> str:
     return re.sub(r"^(?:余|万|亿)", "", unit) or unit
 
 
+#: Measure words a question may use for any count: "多少个处罚决定" is answered by "4119件".
+GENERIC_COUNTERS: dict[str, frozenset[str]] = {
+    "个": frozenset({"件", "项", "条", "家", "次", "份"}),
+    "次": frozenset({"件", "场"}),
+}
+
+
 def unit_fit(wanted: str | None, unit: str | None) -> float:
     """1 when ``unit`` answers a question asking ``wanted``, 0.5 when near, 0 when not (None: no demand)."""
     if not wanted or not unit:
@@ -519,6 +531,8 @@ def unit_fit(wanted: str | None, unit: str | None) -> float:
     a, b = base_unit(wanted), base_unit(unit)
     if a == b:
         return 1.0
+    if b in GENERIC_COUNTERS.get(a, ()):
+        return 0.5
     for group in UNIT_GROUPS:
         if a in group and b in group:
             return 1.0
@@ -573,11 +587,19 @@ CONTACT_LABELS: dict[AnswerKind, str] = {
     K.ADDRESS: r"地址|地点|位于|通讯处|通信处",
     K.WEBSITE: r"网站|网址|门户|平台|网页|电子版|下载|查阅|浏览|登录|访问|公开|发布",
 }
-#: The body that compiled the report: "由X编制", "X结合…编制" (tried in this order).
-AUTHOR_ORG: tuple[str, ...] = (
-    r"(?:由|经)\s*([\u4e00-\u9fff()（）]{4,30}?)(?:负责)?(?:牵头)?(?:编制|编写|编撰|撰写|起草|汇总编制|综合编制)",
-    r"(?:^|[。;；,，\n])\s*([\u4e00-\u9fff()（）]{4,30}?)(?:结合|根据|依据|综合)[^。;；\n]{0,60}?(?:编制|编写)",
+#: A body's name ending in an organ word (办公室, 办公厅, 局 …).
+ORG_NAME = (
+    r"[\u4e00-\u9fff()（）]{2,30}?(?:办公厅|办公室|委员会|领导小组办公室|管理局|局|厅|部|委|办|中心|处|科|室|院|政府)"
 )
+COMPILE = r"(?:编制|编写|编撰|撰写|起草)"
+#: The body that compiled the report: "由X编制", "由X综合…编制而成", "X根据…编制" (tried in this order).
+AUTHOR_ORG: tuple[str, ...] = (
+    rf"(?:由|经)\s*({ORG_NAME})\s*(?:负责|牵头)?\s*{COMPILE}",
+    rf"(?:由|经)\s*({ORG_NAME})\s*(?:负责|牵头)?\s*(?:综合|汇总|根据|结合|依据)[^。;；\n]{{0,150}}?{COMPILE}",
+    rf"(?:^|[。;；,，\n])\s*(?:本(?:年度)?报告(?:是|系)?)?\s*({ORG_NAME})\s*(?:根据|结合|依据|综合|汇总)[^。;；\n]{{0,150}}?{COMPILE}",
+)
+#: A contact person: "联系人：白荣玮".
+CONTACT_PERSON = r"(?:联系人|负责人|经办人)\s*[:：为是]?\s*([\u4e00-\u9fff]{2,4})(?=[,，;；。\s(（、]|联系|电话|$)"
 #: The office a report tells readers to turn to: "如对本报告有疑问，请与X联系".
 CONTACT_ORG = (
     r"(?:请与|请联系|可联系|可与|可向|请向|请致函|请致电|联系单位|受理机构|咨询单位)\s*[:：]?\s*"
