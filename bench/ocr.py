@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from assistant.evaluate.run import run_eval
 from index.config import Settings
 from index.limits import Limits, reading_under
-from index.load.ocr import ocr_pdf_pages
+from index.load.ocr import OcrResult, ocr_pdf_pages
 
 
 def make_scan(source: Path, target: Path, *, dpi: int, angle: float, quality: int) -> int:
@@ -61,6 +61,9 @@ def main() -> int:
     parser.add_argument("--angle", type=float, default=0.3, help="skew of the scan in degrees")
     parser.add_argument("--quality", type=int, default=75, help="JPEG quality of the scanned pages")
     parser.add_argument("--json", type=Path, help="write the figures and every answer here")
+    parser.add_argument(
+        "--original", action="store_true", help="ask the questions of the original (text layer) instead, for comparison"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -74,11 +77,13 @@ def main() -> int:
                 if path.is_file() and path.name != name:
                     shutil.copy(path, folder / path.name)
         scan = folder / name
-        pages = make_scan(args.pdf, scan, dpi=args.dpi, angle=args.angle, quality=args.quality)
+        if args.original:
+            shutil.copy(args.pdf, scan)
+        pages = 0 if args.original else make_scan(args.pdf, scan, dpi=args.dpi, angle=args.angle, quality=args.quality)
 
         started = time.monotonic()
         with reading_under(Limits(timeout_s=3600)):
-            result = ocr_pdf_pages(scan.read_bytes(), list(range(1, pages + 1)))
+            result = ocr_pdf_pages(scan.read_bytes(), list(range(1, pages + 1))) if pages else OcrResult([])
         seconds = time.monotonic() - started
         out["ocr"] = {
             "pages": pages,
@@ -87,11 +92,12 @@ def main() -> int:
             "words": result.words,
             "mean_confidence": round(result.mean_confidence or 0.0, 1),
         }
-        print(
-            f"OCR: {pages} pages in {seconds:.1f} s ({seconds / pages:.1f} s a page: "
-            f"{', '.join(f'{p.seconds:.1f}' for p in result.pages)}), {result.words} words, "
-            f"mean confidence {result.mean_confidence or 0:.1f}%"
-        )
+        if pages:
+            print(
+                f"OCR: {pages} pages in {seconds:.1f} s ({seconds / pages:.1f} s a page: "
+                f"{', '.join(f'{p.seconds:.1f}' for p in result.pages)}), {result.words} words, "
+                f"mean confidence {result.mean_confidence or 0:.1f}%"
+            )
 
         questions = [
             item
@@ -125,7 +131,7 @@ def main() -> int:
         answered = sum(r["ok"] for r in rows)
         print(
             f"{answered}/{len(rows)} = {answered / len(rows):.0%} of {name}'s questions answered with a verified "
-            f"citation into its OCR text (unanswerable ones: abstained); invalid citations: "
+            f"citation into its {'text' if args.original else 'OCR text'} (unanswerable ones: abstained); invalid citations: "
             f"{report.metrics.get('invalid_citations', 0)}"
         )
         out["answered"] = answered

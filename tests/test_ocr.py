@@ -18,7 +18,8 @@ from index.ingest import Indexer
 from index.limits import Limits, OverLimit, reading_under
 from index.load import load_file
 from index.load.ocr import OcrPage, OcrResult, ocr_pdf_pages
-from index.load.ocr_layout import Word, compose, find_rules, join_words, page_text, table_cells
+from index.load.ocr_grid import Word, compose, find_rules, table_cells
+from index.load.ocr_layout import join_words, page_text
 from index.models import ocr_note
 from index.tables.labels import T3_NEW
 from index.tables.store import load_facts

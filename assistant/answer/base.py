@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from assistant.answer.candidates import CandidateCache, ReportValues, report_candidates
@@ -11,6 +13,7 @@ from assistant.cite import ReportTexts
 from assistant.query import QueryAnalysis
 from assistant.types import Answer, Passage
 from index.storage.catalogue import Catalogue, ReportRecord
+from index.storage.snapshot import Snapshot
 from index.tables.model import Fact
 from index.tables.store import load_facts
 
@@ -26,14 +29,26 @@ class AnswerContext:
     catalogue: Catalogue
     texts: ReportTexts
     cache: CandidateCache = field(default_factory=CandidateCache)
+    #: the catalogue view ``reports`` come from: derived lookups are then built once per generation
+    snapshot: Snapshot | None = None
+
+    @cached_property
+    def by_id(self) -> Mapping[str, ReportRecord]:
+        """Report id -> its record (the snapshot's lookup: no per-question pass over the reports)."""
+        if self.snapshot is not None:
+            return self.snapshot.by_id
+        return {r.id: r for r in self.reports}
 
     @property
     def publish_dates(self) -> dict[str, str | None]:
         """Report id -> its publish date (ISO), as parsed or supplied."""
+        if self.snapshot is not None:
+            snapshot = self.snapshot
+            return snapshot.derived("publish_dates", lambda: _publish_dates(snapshot))
         return {r.id: r.publish_date for r in self.reports}
 
     def record(self, report_id: str) -> ReportRecord | None:
-        return next((r for r in self.reports if r.id == report_id), None)
+        return self.by_id.get(report_id)
 
     def facts(self, report_id: str) -> list[Fact]:
         return load_facts(self.catalogue.conn, report_id)
@@ -56,6 +71,10 @@ class AnswerContext:
         values = report_candidates(report_id, text, form, record.sections or [], facts)
         self.cache.put(key, values)
         return values
+
+
+def _publish_dates(snapshot: Snapshot) -> dict[str, str | None]:
+    return {r.id: r.publish_date for r in snapshot.reports}
 
 
 class Answerer(Protocol):

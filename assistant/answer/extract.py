@@ -49,7 +49,7 @@ class Choice:
 def scope_reports(analysis: QueryAnalysis, passages: Sequence[Passage], ctx: AnswerContext) -> list[str]:
     """Reports to answer from, best first: the analysis's, ordered by retrieval; else retrieval's."""
     retrieved = list(dict.fromkeys(p.report_id for p in passages))
-    known = {r.id for r in ctx.reports}
+    known = ctx.by_id  # the snapshot's lookup: no per-question pass over every report
     if analysis.report_ids:
         ids = [i for i in analysis.report_ids if i in known]
         ranked = [i for i in retrieved if i in ids] + [i for i in ids if i not in retrieved]

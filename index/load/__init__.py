@@ -14,7 +14,8 @@ What ``LoadedText.text`` is, per format (citation offsets index it):
   ``\\n`` and a leading byte-order mark is dropped (:mod:`index.load.text`);
 * ``.html`` / ``.htm``: the page's main content, one paragraph or heading per line, table
   rows as ``cell | cell | cell`` (:mod:`index.load.html`);
-* ``.pdf``: the text layer page by page, tables as rows (:mod:`index.load.pdf`);
+* ``.pdf``: the text layer page by page, tables as rows (:mod:`index.load.pdf`); pages without a
+  usable text layer (scans) read by OCR, tables as rows too (:mod:`index.load.ocr`);
 * ``.docx``: paragraphs and table rows in document order (:mod:`index.load.docx`).
 """
 
@@ -54,14 +55,14 @@ _UNSUPPORTED_HINTS: dict[str, str] = {
     ".csv": "spreadsheets are not supported; save the report as PDF or .docx",
     ".ppt": "save it as PDF",
     ".pptx": "save it as PDF",
-    ".jpg": "images need OCR, which is not supported",
-    ".jpeg": "images need OCR, which is not supported",
-    ".png": "images need OCR, which is not supported",
-    ".gif": "images need OCR, which is not supported",
-    ".bmp": "images need OCR, which is not supported",
-    ".tif": "images need OCR, which is not supported",
-    ".tiff": "images need OCR, which is not supported",
-    ".webp": "images need OCR, which is not supported",
+    ".jpg": "put the scanned pages into one PDF: scanned PDFs are read by OCR",
+    ".jpeg": "put the scanned pages into one PDF: scanned PDFs are read by OCR",
+    ".png": "put the scanned pages into one PDF: scanned PDFs are read by OCR",
+    ".gif": "put the scanned pages into one PDF: scanned PDFs are read by OCR",
+    ".bmp": "put the scanned pages into one PDF: scanned PDFs are read by OCR",
+    ".tif": "put the scanned pages into one PDF: scanned PDFs are read by OCR",
+    ".tiff": "put the scanned pages into one PDF: scanned PDFs are read by OCR",
+    ".webp": "put the scanned pages into one PDF: scanned PDFs are read by OCR",
     ".zip": "archives are not unpacked; upload the files inside",
     ".rar": "archives are not unpacked; upload the files inside",
     ".7z": "archives are not unpacked; upload the files inside",

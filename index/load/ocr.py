@@ -3,10 +3,12 @@
 For each page without a usable text layer (:mod:`index.load.pdf` decides which): pypdfium2
 renders it at :data:`DPI` (pages larger than :data:`MAX_PIXELS` at that resolution are rendered
 smaller); red seal ink is whitened (a seal over the signature would otherwise hide the publish
-date); the ruling lines of tables are found and erased (:mod:`index.load.ocr_layout`); the
-``tesseract`` binary reads the page (``--psm 6``: one block of text, so a table row stays one
+date); the ruling lines of tables are found and erased and the cells laid out apart
+(:mod:`index.load.ocr_grid`); the ``tesseract`` binary reads the page (``--psm 6``: one block of text, so a table row stays one
 line; one thread, ``OMP_THREAD_LIMIT=1``, which is faster than OpenMP on a busy machine) and
-its TSV word boxes are put back into lines and ``cell | cell`` table rows.
+its TSV word boxes are put back into lines and ``cell | cell`` table rows (:mod:`index.load.ocr_layout`).
+Cells where a number belongs but none was read, and lines in a large type (titles), are read
+a second time on their own.
 
 The result is the page's extracted text like any other loader's: citations quote it verbatim.
 Every word's confidence is kept, and the report gets a warning starting with
@@ -33,7 +35,7 @@ import os
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from index.limits import OverLimit, current_budget
@@ -42,7 +44,7 @@ from index.models import OCR_WARNING_PREFIX
 if TYPE_CHECKING:
     import numpy as np
 
-    from index.load.ocr_layout import Cell, Word
+    from index.load.ocr_grid import Cell, Word
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ MODEL_PACKAGE = "tesseract-ocr-chi-sim"
 RULE_MM, VERTICAL_RULE_MM, RULE_THICKNESS_MM, LONE_RULE_MM = 10.0, 5.0, 1.2, 30.0
 #: A page where Tesseract finds fewer words than this, at a mean confidence under the second figure, has no text.
 NOISE_WORDS, NOISE_CONFIDENCE = 5, 50.0
-#: Space between table cells laid out for Tesseract (:func:`index.load.ocr_layout.compose`), in millimetres.
+#: Space between table cells laid out for Tesseract (:func:`index.load.ocr_grid.compose`), in millimetres.
 CELL_GAP_MM = 8.0
 
 _known_good: dict[tuple[str, str | None], frozenset[str]] = {}
@@ -229,23 +231,16 @@ def render_page(document: object, index: int, dpi: int) -> tuple[np.ndarray, int
 
 
 def ocr_image(gray: np.ndarray, *, binary: str, dpi: int, timeout: float) -> OcrPage:
-    """OCR one grey page image: erase the rules, run Tesseract, lay its words out (:mod:`index.load.ocr_layout`)."""
-    from index.load.ocr_layout import (
-        clean_cells,
-        compose,
-        digit_sheet,
-        find_rules,
-        page_text,
-        read_digits,
-        suspect_numbers,
-        table_cells,
-    )
+    """OCR one grey page image: erase the rules, cut out the cells (:mod:`index.load.ocr_grid`), run
+    Tesseract, read suspect cells and large lines again, lay the words out (:mod:`index.load.ocr_layout`)."""
+    from index.load.ocr_grid import compose, find_rules, table_cells
+    from index.load.ocr_layout import clean_cells, large_lines, page_text, read_digits, suspect_numbers
 
+    deadline = time.monotonic() + timeout
     mm = dpi / 25.4
     ink = _otsu(gray)
-    dark = gray < ink
     rules = find_rules(
-        dark,
+        gray < ink,
         min_rule=round(RULE_MM * mm),
         min_vertical=round(VERTICAL_RULE_MM * mm),
         max_thickness=max(2, round(RULE_THICKNESS_MM * mm)),
@@ -256,29 +251,76 @@ def ocr_image(gray: np.ndarray, *, binary: str, dpi: int, timeout: float) -> Ocr
     cells = table_cells(rules)
     gap = round(CELL_GAP_MM * mm)
     composite = compose(clean, cells, gap=gap, ink=ink, inset=max(2, round(RULE_THICKNESS_MM * mm / 3)))
-    started = time.monotonic()
-    words = run_tesseract(composite.image, binary=binary, dpi=dpi, timeout=timeout)
-    free, in_cell = composite.sort(words)
-    in_cell = clean_cells(in_cell)
-    numbers: dict[Cell, str] = {}
-    suspects = suspect_numbers(composite, in_cell, rules.tolerance)
-    if suspects:
-        sheet, placed = digit_sheet(composite, suspects, gap)
-        language = DIGITS_LANGUAGE if DIGITS_LANGUAGE in _languages(binary) else LANGUAGE
-        digits = run_tesseract(
-            sheet,
-            binary=binary,
-            dpi=dpi,
-            timeout=timeout - (time.monotonic() - started),
-            language=language,
-            config=("-c", f"tessedit_char_whitelist={DIGITS}"),
-        )
-        numbers = read_digits(digits, placed)
-        log.debug("digits-only reading of %d cells: %d numbers", len(suspects), len(numbers))
+    words = run_tesseract(composite.image, binary=binary, dpi=dpi, timeout=deadline - time.monotonic())
     confidences = [w.conf for w in words if w.text.strip()]
     if len(confidences) < NOISE_WORDS and sum(confidences) < NOISE_CONFIDENCE * len(confidences):
         return OcrPage(0, "", [])  # a drawing, a photo or a speck read as a few unlikely letters
-    return OcrPage(0, page_text(free, in_cell, cells, numbers), confidences)
+    free, in_cell = composite.sort(words)
+    in_cell = clean_cells(in_cell)
+
+    numbers: dict[Cell, str] = {}
+    suspects = suspect_numbers(composite, in_cell, rules.tolerance)
+    if suspects:
+        crops = [(composite.image[p.y : p.y + p.height, p.x : p.x + p.width], p.left, p.top) for p in suspects]
+        language = DIGITS_LANGUAGE if DIGITS_LANGUAGE in _languages(binary) else LANGUAGE
+        again = _read_again(
+            crops, binary=binary, dpi=dpi, deadline=deadline, gap=gap, language=language, config=_DIGITS_ONLY
+        )
+        numbers = read_digits([(p.cell, found) for p, found in zip(suspects, again, strict=True)])
+        log.debug("digits-only reading of %d cells: %d numbers", len(suspects), len(numbers))
+
+    large = large_lines(free)
+    if large:
+        crops = []
+        for line in large:
+            pad = max(w.height for w in line) // 4
+            top, left = max(0, min(w.top for w in line) - pad), max(0, min(w.left for w in line) - pad)
+            bottom, right = max(w.bottom for w in line) + pad, max(w.right for w in line) + pad
+            crops.append((composite.image[top:bottom, left:right], left, top))
+        again = _read_again(crops, binary=binary, dpi=dpi, deadline=deadline, gap=gap)
+        for k, (line, found) in enumerate(zip(large, again, strict=True)):
+            if found and _mean(found) >= _mean(line):
+                replaced = {id(w) for w in line}
+                free = [w for w in free if id(w) not in replaced] + [replace(w, line=(-1 - k, 0, 0)) for w in found]
+    final = [w.conf for w in free if w.text.strip()] + [w.conf for found in in_cell.values() for w in found]
+    return OcrPage(0, page_text(free, in_cell, cells, numbers), final)
+
+
+_DIGITS_ONLY = ("-c", f"tessedit_char_whitelist={DIGITS}")
+
+
+def _mean(words: list[Word]) -> float:
+    return sum(w.conf for w in words) / len(words) if words else 0.0
+
+
+def _read_again(
+    crops: list[tuple[np.ndarray, int, int]],
+    *,
+    binary: str,
+    dpi: int,
+    deadline: float,
+    gap: int,
+    language: str = LANGUAGE,
+    config: tuple[str, ...] = (),
+) -> list[list[Word]]:
+    """Each crop (image, left, top on the page) read again on a sheet of its own: its words, in page coordinates."""
+    from index.load.ocr_grid import stack
+
+    sheet, places = stack([crop for crop, _, _ in crops], gap)
+    words = run_tesseract(
+        sheet, binary=binary, dpi=dpi, timeout=deadline - time.monotonic(), language=language, config=config
+    )
+    out: list[list[Word]] = []
+    for (crop, left, top), (x, y) in zip(crops, places, strict=True):
+        dx, dy = left - x, top - y
+        out.append(
+            [
+                replace(w, left=w.left + dx, right=w.right + dx, top=w.top + dy, bottom=w.bottom + dy)
+                for w in words
+                if y <= w.cy < y + crop.shape[0] and x <= w.cx < x + crop.shape[1]
+            ]
+        )
+    return out
 
 
 def _otsu(gray: np.ndarray) -> int:
@@ -309,7 +351,7 @@ def run_tesseract(
     """Tesseract's word boxes (TSV level 5) for a grey image, within ``timeout`` seconds."""
     from PIL import Image
 
-    from index.load.ocr_layout import Word
+    from index.load.ocr_grid import Word
 
     if timeout <= 0:
         raise OverLimit(current_budget().limits.timeout_message())
