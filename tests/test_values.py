@@ -191,6 +191,14 @@ def test_a_fax_the_report_never_gives_is_not_the_phone() -> None:
     assert phone is not None and phone.best.cand.value == "0797-5551234"
 
 
+def test_an_empty_value_is_no_answer() -> None:
+    """A label with nothing after it ("地址：" in an empty table cell) gives no value: the question abstains."""
+    for text in ("| 通信地址： | | 联系电话：0571-8888123 |\n", "办公地址：—— ——，联系电话0571-8888123。"):
+        assert _best("办公地址在哪里？", text) == [None]
+    found = _best("通信地址是什么？", "| 通信地址 | 示例省示例市人民路1号 |\n| 联系电话 | 0571-8888123 |\n")[0]
+    assert found is not None and found.best.cand.value == "示例省示例市人民路1号"
+
+
 def test_values_listed_after_a_distributive_word_get_one_item_each() -> None:
     cands, _ = _values("“样例发布”微信和微博分别发布信息903条、1207条。")
     heads = {c.value: c.head for c in cands if c.vtype == VType.NUMBER}

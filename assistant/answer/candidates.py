@@ -109,10 +109,13 @@ URL = re.compile(
     re.I,
 )
 POSTCODE = re.compile(r"(?<![\d.\-])(\d{6})(?![\d.\-])")
+CONTACT_LABELS = "电话|联系电话|邮编|邮政编码|传真|电子邮箱|邮箱"
 ADDRESS = re.compile(
-    r"(?:通信地址|通讯地址|办公地址|联系地址|详细地址|单位地址|邮寄地址|地址|办公地点|地点)\s*(?:[:：]|为|是|在)\s*"
-    r"([^;；,，。\n]{3,60}?)(?=[;；,，。)\n]|电话|联系电话|邮编|邮政编码|传真|电子邮箱|邮箱|$)"
+    r"(?:通信地址|通讯地址|办公地址|联系地址|详细地址|单位地址|邮寄地址|地址|办公地点|地点)\s*(?:[:：|]|为|是|在)\s*"
+    rf"((?:(?!{CONTACT_LABELS})[^;；,，。|\n]){{3,60}}?)(?=[;；,，。)|\n]|{CONTACT_LABELS}|$)"
 )
+#: A value must say something: a digit, a letter or a Chinese character ("地址：| |" gives none).
+SUBSTANTIVE = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 TIME = r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 DATE = re.compile(rf"(?<!\d){DATE_TEXT}{TIME}")
 MONTH = re.compile(r"(?<!\d)(?:19|20)\d{2}年\d{1,2}月(?!\d|份?[\d,，]*(?:日|号))")
@@ -515,7 +518,7 @@ class _Reader:
             cand.unit = None
         elif vtype == VType.NUMBER:
             cand.role = "count"
-        return cand
+        return cand if SUBSTANTIVE.search(cand.value) else None
 
     def _phone_role(self, label: str) -> str:
         fax = VOCAB.contact_labels[_FAX].search(label)

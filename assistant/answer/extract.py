@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer.base import AnswerContext
-from assistant.answer.candidates import Candidate, ReportValues, VType
+from assistant.answer.candidates import SUBSTANTIVE, Candidate, ReportValues, VType
 from assistant.answer.cells import slot_candidate
 from assistant.answer.compose import Citer, Statement, section_title, statement
 from assistant.answer.rank import Scored, content_weight, score
@@ -104,6 +104,8 @@ def rank_targets(
             if s is not None:
                 scored.append(s)
         for cand in values.candidates:
+            if not SUBSTANTIVE.search(cand.value):
+                continue  # an empty value ("地址是。") is no answer: the target is left unanswered
             s = score(
                 target,
                 cand,
