@@ -15,7 +15,7 @@ import click
 from assistant.types import Answer
 from index.config import Settings
 from index.errors import DisclosureError
-from index.models import IngestResult, IngestStatus, ocr_note
+from index.models import DenseState, IngestResult, IngestStatus, ocr_note
 
 log = logging.getLogger("disclosure")
 
@@ -23,6 +23,11 @@ STATUS_LABELS = {
     IngestStatus.INDEXED: "已索引 ok",
     IngestStatus.REPLACED: "已替换 replaced",
     IngestStatus.UNCHANGED: "未变化 unchanged",
+}
+DENSE_LABELS = {
+    DenseState.PENDING: "向量待添加 vectors pending",
+    DenseState.READY: "向量就绪 vectors ready",
+    DenseState.FAILED: "向量失败 vectors failed",
 }
 
 
@@ -91,7 +96,8 @@ def _print_results(results: list[IngestResult]) -> int:
             click.echo(f"失败 FAILED  {r.source}: {r.error}")
             continue
         label = STATUS_LABELS[r.status]
-        click.echo(f"{label}  {r.source}  [{r.report_id}] {r.issuer or '?'} {r.year or '?'}  {r.chunks} chunks")
+        dense = f"  {DENSE_LABELS[r.dense]}" if r.dense and r.status != IngestStatus.UNCHANGED else ""
+        click.echo(f"{label}  {r.source}  [{r.report_id}] {r.issuer or '?'} {r.year or '?'}  {r.chunks} chunks{dense}")
         for w in r.warnings:
             click.echo(f"    警告 warning: {w}")
     click.echo(f"{len(results) - failed} ok, {failed} failed")
@@ -110,6 +116,12 @@ def _print_results(results: list[IngestResult]) -> int:
     help='JSON Lines, one {"file", "issuer", "year", "publish_date"} object per file.',
 )
 @click.option(
+    "--no-embed",
+    is_flag=True,
+    help="Stop once the reports are answerable (keyword search, table facts); add vectors later with `embed`.",
+)
+@click.option("--retry-failed", is_flag=True, help="Try again files given up on after two interrupted runs.")
+@click.option(
     "--follow-symlinks",
     is_flag=True,
     help="Read what symbolic links point to (regular files only); by default links are refused.",
@@ -122,10 +134,14 @@ def ingest(
     year: int | None,
     publish_date: str | None,
     manifest: Path | None,
+    no_embed: bool,
+    retry_failed: bool,
     follow_symlinks: bool,
 ) -> None:
-    """Index report files and folders (recursive); admins may say which body and year a file is.
-    Limits: see DISCLOSURE_MAX_* in the README."""
+    """Index report files and folders (recursive): answerable first, then vectors are added.
+
+    Admins may say which body and year a file is. Limits: see DISCLOSURE_MAX_* in the README.
+    """
     from index.ingest import Indexer
 
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
@@ -135,7 +151,14 @@ def ingest(
     metadata = admin_metadata(list(paths), issuer, year, publish_date, manifest, follow_symlinks=follow_symlinks)
     indexer = Indexer(settings)
     with progress_bar("ingest") as update:
-        results = indexer.ingest(list(paths), progress=update, follow_symlinks=follow_symlinks, metadata=metadata)
+        results = indexer.ingest(
+            list(paths),
+            progress=update,
+            embed=not no_embed,
+            retry_failed=retry_failed,
+            follow_symlinks=follow_symlinks,
+            metadata=metadata,
+        )
     if _print_results(results):
         sys.exit(1)
 
@@ -173,25 +196,47 @@ def admin_metadata(
 
 
 @main.command()
+@click.pass_obj
+def embed(settings: Settings) -> None:
+    """Add the vectors of reports that are answerable but not embedded yet (resumes an interrupted ingest)."""
+    from index.ingest import Indexer
+
+    indexer = Indexer(settings)
+    with progress_bar("embed") as update:
+        run = indexer.embed(progress=update)
+    counts = indexer.store.catalogue.dense_counts()
+    click.echo(
+        f"{run.chunks} chunks of {run.reports} reports embedded ({run.computed} computed, the rest cached) "
+        f"in {run.seconds:.1f} s; vectors ready {counts['ready']}, pending {counts['pending']}, failed {counts['failed']}"
+    )
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @click.pass_obj
 def reports(settings: Settings, as_json: bool) -> None:
     """List indexed reports."""
+    from index.models import JobState
     from index.storage.store import Store
 
-    records = Store(settings).catalogue.reports()
+    store = Store(settings)
+    records = store.catalogue.reports()
+    failed = store.catalogue.jobs(JobState.FAILED)
     if as_json:
-        click.echo(json.dumps([r.to_json() for r in records], ensure_ascii=False, indent=2))
+        # reports (state "ready", with their dense state), then files that failed (state "failed", with the reason)
+        out = [r.to_json() for r in records] + [{**j.to_json(), "issuer": None, "year": None} for j in failed]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    if not records:
+    if not records and not failed:
         click.echo("no reports indexed yet: disclosure ingest PATH")
         return
     nameless = 0
     for r in records:
         warn = f"  ({len(r.warnings)} warnings)" if r.warnings else ""
+        dense = "" if r.dense == DenseState.READY else f"  [{DENSE_LABELS[r.dense]}]"
         click.echo(
             f"{r.id}  {_marked(r.issuer, r.issuer_source)}  {_marked(r.year, r.year_source)}  "
-            f"{_marked(r.publish_date, r.publish_date_source, '-')}  {r.chunk_count} chunks  {r.source}{warn}"
+            f"{_marked(r.publish_date, r.publish_date_source, '-')}  {r.chunk_count} chunks  {r.source}{warn}{dense}"
         )
         note = ocr_note(r.warnings)
         if note:
@@ -202,6 +247,10 @@ def reports(settings: Settings, as_json: bool) -> None:
     click.echo("(admin) = supplied by an admin; other values are parsed from the text")
     if nameless:
         click.echo(f"警告 warning: {nameless} report(s) without an issuer: questions find them only by their text")
+    if failed:
+        click.echo(f"\n失败 failed ({len(failed)}):")
+        for j in failed:
+            click.echo(f"{j.id}  {j.source}  after {j.attempts} attempt(s): {j.error}")
 
 
 def _marked(value: object, source: str | None, missing: str = "?") -> str:
@@ -301,13 +350,19 @@ def reindex(settings: Settings) -> None:
 @main.command()
 @click.pass_obj
 def verify(settings: Settings) -> None:
-    """Check that catalogue, Chroma and BM25 agree."""
+    """Are readers consistent now (published BM25 = visible chunks, dense-ready vectors present)? What needs cleanup?
+
+    Exit 0 when readers are consistent (leftovers an interrupted writer left are listed under
+    needs_cleanup; the next writer removes them), 2 when they are not.
+    """
     from index.ingest import Indexer
 
     counts = Indexer(settings).verify()
-    click.echo(json.dumps(counts, indent=2))
-    if counts["chroma_missing"] or counts["chroma_extra"] or counts["bm25_documents"] != counts["catalogue_chunks"]:
-        raise DisclosureError("catalogue, Chroma and BM25 disagree: run `disclosure ingest` or `disclosure reindex`")
+    click.echo(json.dumps(counts, indent=2, ensure_ascii=False))
+    if not counts["consistent_for_readers"]:
+        raise DisclosureError(
+            "readers may see an inconsistent index: " + "; ".join(counts["problems"]) + " (any writer run repairs it)"
+        )
 
 
 def format_answer(answer: Answer) -> str:
@@ -344,7 +399,7 @@ def ask(settings: Settings, question: str, as_json: bool, issuer: str | None, ye
     from assistant.service import Assistant
 
     assistant = Assistant(settings)
-    if not assistant.store.catalogue.reports():
+    if not assistant.store.snapshot().reports:
         raise DisclosureError(f"no reports indexed in {settings.data_dir}: run `disclosure ingest PATH` first")
     if use_llm and assistant.chat_model is None:
         raise DisclosureError("--llm needs DISCLOSURE_LLM_BASE_URL (+ DISCLOSURE_LLM_MODEL) or DISCLOSURE_LLM_GGUF")
@@ -517,8 +572,9 @@ def compare(
         target = cell(row, column)
         year_list = parse_years(years)
         store = Store(settings)
-        bodies = match_issuers(store.catalogue.reports(), issuers)
-        comparison = compare_catalogue(store.catalogue, target, bodies, year_list)
+        reports = store.snapshot().reports
+        bodies = match_issuers(reports, issuers)
+        comparison = compare_catalogue(store.catalogue, target, bodies, year_list, reports)
     except ValueError as exc:
         raise DisclosureError(str(exc)) from None
     if as_csv:

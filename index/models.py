@@ -35,12 +35,34 @@ class FileFormat(StrEnum):
 
 
 class ReportState(StrEnum):
-    """A catalogue report row's state: ``pending`` (chunks written, vectors may be missing),
-    ``ready`` (visible to readers), ``deleting`` (hidden, its vectors may still exist)."""
+    """A catalogue report row's state: ``pending`` (its rows are complete but not yet published to
+    readers: the lexical index of the batch is still being built), ``ready`` (visible to readers),
+    ``deleting`` (hidden, its vectors may still exist)."""
 
     PENDING = "pending"
     READY = "ready"
     DELETING = "deleting"
+
+
+class DenseState(StrEnum):
+    """Whether a report's chunk vectors are in the dense index (``reports.dense``).
+
+    A report is answerable (BM25 and table facts) once it is ``ready``; its vectors join later:
+    ``pending`` (not embedded yet), ``ready`` (every chunk vector is in Chroma and searchable),
+    ``failed`` (embedding was interrupted twice: the report stays answerable without vectors).
+    """
+
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class JobState(StrEnum):
+    """A file being read into the catalogue (``jobs``): ``running`` while its first phase runs
+    (a ``running`` job found by the next writer was interrupted), ``failed`` when it gave up."""
+
+    RUNNING = "running"
+    FAILED = "failed"
 
 
 class IngestStatus(StrEnum):
@@ -114,6 +136,8 @@ class IngestResult:
     chunks: int = 0
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    #: the report's dense state after the run (None when nothing was indexed)
+    dense: DenseState | None = None
 
     @property
     def ok(self) -> bool:

@@ -271,6 +271,8 @@ def test_question_last_three_years_of_one_body(compare_index: Store) -> None:
 def test_not_a_comparison(compare_index: Store) -> None:
     assert _request(compare_index, "示例市东坪区2023年收到多少申请？") is None
     assert _request(compare_index, "示例市东坪区予以公开和部分公开分别是多少？", "予以公开") is None
+    assert _request(compare_index, "示例市东坪区2023年第一项申请最多的是哪类申请人？") is None  # no body kind asked
+    assert _request(compare_index, "示例市东坪区2023年有多少件申请结转到2024年办理？", "结转下年度") is None  # a date
 
 
 # ---------------------------------------------------------------- the CLI and the staff tab's handlers
@@ -394,4 +396,12 @@ def test_question_names_several_bodies(compare_index: Store) -> None:
     assert which is not None and which.shape == Shape.RANKING and not which.most
     assert answer_request("q", which, compare_index.catalogue).answer.startswith(
         "新收政府信息公开申请最少的是示例市南坪区人民政府（4件）[1]"
+    )
+
+
+def test_question_which_year_of_one_body(compare_index: Store) -> None:
+    request = _request(compare_index, "示例市东坪区哪一年收到的申请最多？")
+    assert request is not None and request.shape == Shape.RANKING and request.years == (2021, 2023)
+    assert answer_request("q", request, compare_index.catalogue).answer == (
+        "示例市东坪区人民政府各年度中，新收政府信息公开申请最多的是2023年（20件）[1]，其次是2021年（12件）[2]。"
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -342,18 +342,24 @@ def answer_from_table_facts(analysis: QueryAnalysis, passages: list[Passage], ct
     to a table cell, answered from the stored facts of the reports the question names; None otherwise."""
     if analysis.kind not in FACTS_KINDS or analysis.unknown_mentions or analysis.missing_year:
         return None
-    return answer_from_catalogue(analysis, ctx.reports, ctx.catalogue, ctx.texts)
+    return answer_from_catalogue(analysis, ctx.reports, ctx.catalogue, ctx.texts, by_id=ctx.by_id)
 
 
 def answer_from_catalogue(
-    analysis: QueryAnalysis, reports: list[ReportRecord], catalogue: Catalogue, texts: ReportTexts
+    analysis: QueryAnalysis,
+    reports: list[ReportRecord],
+    catalogue: Catalogue,
+    texts: ReportTexts,
+    *,
+    by_id: Mapping[str, ReportRecord] | None = None,
 ) -> Answer | None:
     """The analysis's resolved reports, their stored facts and texts -> an answer or None.
 
     Without resolved reports, only a question about every unit ("2022年哪些单位…") is answered,
-    over all reports of that year.
+    over all reports of that year. ``by_id`` is the reports by id when the caller has it (a snapshot's).
     """
-    by_id = {r.id: r for r in reports}
+    if by_id is None:
+        by_id = {r.id: r for r in reports}
     ids = [i for i in analysis.report_ids if i in by_id]
     question = analysis.question
     if not ids:

@@ -5,7 +5,7 @@
 the cell the question names, into a :class:`ComparisonRequest`; None when the question is not a
 comparison (it is then answered as any other question). Shapes, first match wins:
 
-* **ranking** — a ranking word (最多/最少/排名…, :data:`~assistant.compare.vocab.RANKING`): the
+* **ranking** — 排名/排行, or a superlative (最多/最少…) with a "which" (哪个区县, 最多的部门): the
   bodies of the kind asked (``哪个区县`` county-level governments, ``哪个部门`` departments, …,
   :data:`~assistant.compare.vocab.BODY_KINDS`), under the place the question names if any, in the
   year asked (else the latest year any of them has). Of a place's government and its office, the
@@ -30,6 +30,8 @@ from assistant.compare.cells import Cell
 from assistant.compare.vocab import (
     ANY_BODY,
     BODY_KIND_BY_WORD,
+    DATE_YEAR_AFTER,
+    DATE_YEAR_BEFORE,
     DIFFERENCE,
     JOINERS,
     LAST_N_YEARS,
@@ -37,6 +39,7 @@ from assistant.compare.vocab import (
     PREVIOUS_YEAR,
     RANKING,
     SERIES,
+    SUPERLATIVE,
     WHICH,
     WHICH_MORE,
     WHICH_YEAR,
@@ -96,7 +99,15 @@ def cell_of(spec: Any) -> Cell | None:
 
 
 def _years(folded: str) -> list[int]:
-    return list(dict.fromkeys(int(y) for y in YEAR.findall(folded)))
+    """Years the question asks about, in order: not those that date something ("结转到2026年", "2025年12月")."""
+    years: list[int] = []
+    for m in YEAR.finditer(folded):
+        if DATE_YEAR_BEFORE.search(folded[max(0, m.start() - 6) : m.start()]) or DATE_YEAR_AFTER.match(
+            folded[m.end() :]
+        ):
+            continue
+        years.append(int(m.group(1)))
+    return list(dict.fromkeys(years))
 
 
 def _reports(bodies: list[Body], years: list[int] | None) -> list[str]:
@@ -110,7 +121,7 @@ def read_request(folded: str, scope: ReportScope, index: IssuerIndex, cell: Cell
     named = _named_bodies(folded, index)
     if len(named) >= 2:
         return _across_named(folded, named, cell)
-    if RANKING.search(folded):
+    if _ranks(folded):
         ranked = _ranking(folded, scope, index, cell)
         if ranked is not None:
             return ranked
@@ -118,6 +129,14 @@ def read_request(folded: str, scope: ReportScope, index: IssuerIndex, cell: Cell
     if not bodies:
         return None
     return _difference(folded, bodies, cell) or _series(folded, bodies, cell)
+
+
+def _ranks(folded: str) -> bool:
+    """A ranking: 排名/排行, or a superlative with a "which" (哪个区县…最多, 最多的部门, 哪一年…最多)."""
+    if RANKING.search(folded):
+        return True
+    which = WHICH.search(folded) or KIND_NEAR.search(folded) or WHICH_YEAR.search(folded)
+    return bool(SUPERLATIVE.search(folded) and which)
 
 
 def _difference(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest | None:
@@ -167,14 +186,14 @@ def _series(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest | 
     names = tuple(b.name for b in bodies)
     chosen = sorted(wanted_years) if wanted_years is not None else indexed
     return ComparisonRequest(
-        Shape.SERIES if not (WHICH_YEAR.search(folded) and RANKING.search(folded)) else Shape.RANKING,
+        Shape.RANKING if WHICH_YEAR.search(folded) and _ranks(folded) else Shape.SERIES,
         cell,
         names,
         tuple(chosen),
         tuple(_reports(bodies, wanted_years)),
         tuple((n, y) for n in names for y in chosen) if wanted_years is not None else (),
         most=not LEAST.search(folded),
-        scope_words=f"{names[0]}各年度中" if len(names) == 1 else "",
+        scope_words=f"{names[0]}各年度中，" if len(names) == 1 else "",
         notes=(note,) if note else (),
     )
 
@@ -276,7 +295,7 @@ def _across_named(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequ
     ids = tuple(r for _, reports in chosen for _, r in reports)
     wanted = tuple((n, y) for n in names for y in years)
     which = WHICH_MORE.search(folded)
-    if RANKING.search(folded) or which:
+    if _ranks(folded) or which:
         least = bool(LEAST.search(folded)) or bool(which and which.group(1) in "少低小")
         return ComparisonRequest(Shape.RANKING, cell, names, tuple(years), ids, wanted, most=not least)
     if DIFFERENCE.search(folded) and "比" in folded and len(years) <= 1:

@@ -10,12 +10,17 @@ from dataclasses import dataclass
 
 from index.identity.vocab import DEPARTMENT, GOVERNMENT, INSTITUTION, OFFICE
 
-#: "最多/最少/排名…": the question ranks bodies.
-RANKING = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排行|排序|排第|名列|前[二三四五六七八九十]名?|第一")
+#: "最多/最少…": a superlative; it ranks only together with a "which" (哪个区县 / 最多的部门 / 哪一年).
+SUPERLATIVE = re.compile(r"最多|最少|最高|最低|最大|最小")
+#: "排名/排行…": asks for a ranking by itself.
+RANKING = re.compile(r"排名|排行|排序|排第|名列")
 #: Of these, the ones that ask for the smallest first.
 LEAST = re.compile(r"最少|最低|最小|倒数")
 #: "多了多少/相差/增加…": the question asks for a difference.
-DIFFERENCE = re.compile(r"比|相比|较|同比|多了?|少了?|增加|减少|增长|下降|上升|相差|差距|差额|差了|差多少|增减|变化")
+DIFFERENCE = re.compile(r"比(?!例|率|重)|较|增加|减少|增长|下降|上升|相差|差距|差额|差了|差多少|增减|变化|多了|少了")
+#: A year that is a date in the question, not a year asked about: "结转到2026年", "截至2025年12月".
+DATE_YEAR_BEFORE = re.compile(r"(?:截至|截止|结转到?|转到|转至|延至|于)\s*$")
+DATE_YEAR_AFTER = re.compile(r"^\s*\d{1,2}\s*月")
 #: "比上年/比去年": the year before the year asked.
 PREVIOUS_YEAR = re.compile(r"(?:比|较|相比|对比)(?:上一?年度?|去年|前一年)")
 #: "近三年/最近3年/过去五年": the latest N years (N in digits or Chinese numerals).

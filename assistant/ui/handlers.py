@@ -27,7 +27,7 @@ from index.identity.manifest import check_values
 from index.identity.store import AdminMetadata
 from index.ingest import Indexer, IngestResult, IngestStatus, ProgressFn, copy_sample_reports
 from index.load import SUPPORTED_SUFFIXES
-from index.models import ocr_note
+from index.models import DenseState, JobState, ocr_note
 from index.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -40,9 +40,26 @@ STATUS_LABELS = {
     IngestStatus.UNCHANGED: "未变化",
     IngestStatus.FAILED: "失败",
 }
-REPORT_HEADERS = ["ID", "发布机关", "年度", "发布日期", "分块数", "警告数", "文件名", "元数据来源", "文字识别（OCR）"]
+REPORT_HEADERS = [
+    "ID",
+    "发布机关",
+    "年度",
+    "发布日期",
+    "分块数",
+    "警告数",
+    "文件名",
+    "元数据来源",
+    "文字识别（OCR）",
+    "状态",
+]
 NO_ISSUER = "⚠️ 未识别"
 SOURCE_LABELS = {"admin": "管理员", "parsed": "解析", None: "缺失"}
+#: A report answers by keyword search and table facts once indexed; its vectors (semantic search) follow.
+DENSE_LABELS = {
+    DenseState.READY: "可检索（向量就绪）",
+    DenseState.PENDING: "可检索（向量待添加）",
+    DenseState.FAILED: "可检索（向量添加失败，可重建索引）",
+}
 WRONG_HEADERS = ["记录", "时间", "问题", "回答", "引用", "意见"]
 RECENT_HEADERS = ["记录", "时间", "问题", "未作答", "引用数", "已核对"]
 
@@ -125,7 +142,7 @@ def answer_question(
         raise DisclosureError("请输入问题。")
     if len(question) > 500:
         raise DisclosureError("问题太长（最多 500 字）。")
-    if not ctx.store.catalogue.reports():
+    if not ctx.store.snapshot().reports:
         raise DisclosureError(
             "目前没有可用的报告：可能正在重建索引，请稍后再试；新系统请管理员在「报告管理」中上传报告。"
         )
@@ -221,7 +238,7 @@ def chat_stream(
 
 def filter_choices(ctx: AppContext) -> tuple[list[str], list[str]]:
     """Issuer and year choices for the chat filters, from the catalogue."""
-    reports = ctx.store.catalogue.reports()
+    reports = ctx.store.snapshot().reports
     issuers = sorted({r.issuer for r in reports if r.issuer})
     years = sorted({str(r.year) for r in reports if r.year}, reverse=True)
     return [ALL, *issuers], [ALL, *years]
@@ -327,9 +344,11 @@ def admin_login(ctx: AppContext, user: str, password: str) -> str:
 
 
 def reports_rows(ctx: AppContext, token: str | None) -> list[list[Any]]:
-    """The admin list: one row per report, with where issuer, year and date come from."""
+    """The admin list: one row per report (where issuer, year and date come from, its state), then
+    files that failed (with the reason)."""
     ctx.auth.require(token)
-    return [
+    catalogue = ctx.store.catalogue
+    rows: list[list[Any]] = [
         [
             r.id,
             r.issuer or NO_ISSUER,
@@ -343,9 +362,15 @@ def reports_rows(ctx: AppContext, token: str | None) -> list[list[Any]]:
                 for key, label in (("issuer", "机关"), ("year", "年度"), ("publish_date", "日期"))
             ),
             ocr_note(r.warnings) or "",
+            DENSE_LABELS[r.dense],
         ]
-        for r in ctx.store.catalogue.reports()
+        for r in catalogue.reports()
     ]
+    rows.extend(
+        [j.id, "?", "", "", 0, 0, j.source, "", "", f"失败（{j.attempts} 次尝试）：{j.error or ''}"]
+        for j in catalogue.jobs(JobState.FAILED)
+    )
+    return rows
 
 
 def admin_notice(ctx: AppContext, token: str | None) -> str:

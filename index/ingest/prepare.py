@@ -5,8 +5,8 @@ file's content (:func:`analyse_bytes`) runs in the bounded reader worker
 (:mod:`index.load.worker`: memory cap, deadline, every limit of :mod:`index.limits`). It returns an
 :class:`~index.models.IngestResult` with status ``unchanged`` when the same bytes are already
 indexed, else a :class:`Prepared` holding the report row (state ``pending``), the chunk rows
-and the facts; the stored copy of the file is written here (named by its sha256), because a
-``pending`` report must be re-ingestable from it after a crash.
+and the facts; the stored copy of the file is written here (named by its sha256) before its
+content is read, because an interrupted job must be retryable from it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -113,6 +114,10 @@ def analyse_bytes(data: bytes, source_name: str, suffix: str, report_id: str) ->
     return Analysed(loaded, parsed, chunk_rows, facts, warnings, text_places(form.text))
 
 
+#: on_start(sha256, stored copy): called once the file is stored, before its content is read (may raise IngestError).
+OnStart = Callable[[str, Path], None]
+
+
 def prepare(
     store: Store,
     path: Path,
@@ -122,20 +127,23 @@ def prepare(
     follow_symlinks: bool = False,
     admin: AdminMetadata | None = None,
     progress: StepProgress | None = None,
+    on_start: OnStart | None = None,
 ) -> Prepared | IngestResult:
     """Read ``path`` (ingested as ``source_name``) into rows; ``force`` re-reads bytes already indexed.
 
     The path is checked before it is read (a regular file within the size limit; a symbolic
     link only with ``follow_symlinks``); the content is read in the bounded worker, so a file
-    over any limit raises one :class:`IngestError` and nothing is stored. Issuer, year and publish
-    date are an admin's where one was supplied (``admin``, merged over what was supplied for the same
-    bytes before), else the parsed ones. ``progress`` hears the reading's own progress (OCR pages).
+    over any limit raises one :class:`IngestError`. The stored copy is written before the content
+    is read, so a job interrupted while reading can be retried from it; ``on_start`` records that job.
+    Issuer, year and publish date are an admin's where one was supplied (``admin``, merged over what
+    was supplied for the same bytes before), else the parsed ones. ``progress`` hears the reading's
+    own progress (OCR pages).
     """
     settings = store.settings
     limits = settings.limits
     data = read_report_file(path, source_name, max_bytes=limits.max_file_bytes, follow_symlinks=follow_symlinks)
     sha = sha256_of(data)
-    existing = None if force else store.catalogue.report_by_sha(sha)
+    existing = None if force else store.catalogue.report_by_sha(sha, include_pending=True)
     if existing is not None:
         return IngestResult(
             source_name,
@@ -149,6 +157,9 @@ def prepare(
     report_id = sha[:16]
     suffix = path.suffix.lower() or Path(source_name).suffix.lower()
     kind_of_suffix(suffix, source_name)  # an unsupported type is refused without starting the worker
+    stored = store_copy(store, data, sha, Path(source_name).suffix.lower() or suffix)
+    if on_start is not None:
+        on_start(sha, stored)
     analysed = run_bounded(
         analyse_bytes, (data, source_name, suffix, report_id), limits=limits, source=source_name, progress=progress
     )
@@ -156,13 +167,6 @@ def prepare(
     supplied = load_admin(store.catalogue.conn, report_id).merged(admin or AdminMetadata())
     meta = effective_metadata(parsed.issuer, parsed.year, parsed.publish_date, supplied)
     warnings = meta.filter_warnings(analysed.warnings)
-    suffix = Path(source_name).suffix.lower() or path.suffix.lower()
-    stored = store.files_dir / f"{sha}{suffix}"
-    if not stored.exists():
-        store.files_dir.mkdir(parents=True, exist_ok=True)
-        tmp = stored.with_name(stored.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(stored)
     row: dict[str, object] = {
         "id": report_id,
         "source": source_name,
@@ -188,6 +192,17 @@ def prepare(
     return Prepared(
         report_id, source_name, sha, stored, row, chunk_rows, facts, warnings, meta.issuer, meta.year, names, supplied
     )
+
+
+def store_copy(store: Store, data: bytes, sha: str, suffix: str) -> Path:
+    """The stored copy of a file (``files/<sha256><suffix>``), written atomically if absent."""
+    stored = store.files_dir / f"{sha}{suffix}"
+    if not stored.exists():
+        store.files_dir.mkdir(parents=True, exist_ok=True)
+        tmp = stored.with_name(stored.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(stored)
+    return stored
 
 
 def read_facts(text: str, form: SearchForm) -> tuple[list[Fact], list[str]]:

