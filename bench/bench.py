@@ -446,7 +446,7 @@ def _seed_cache(catalogue_path: Path, source: Path) -> int:
 
 
 def run_size(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, object]:
-    """Everything for one corpus size (``N``, ``N:standin`` or ``N:server``); runs in its own subprocess.
+    """Everything for one corpus size (``N``, ``N:standin``, ``N:server`` or ``N:server-standin``); runs in its own subprocess.
 
     With ``--ask-only`` the index a previous run left in ``workdir`` is reused and only ``ask`` (and
     the RSS of a process that only answers) is measured again; the ingest figures are the earlier run's.
@@ -461,7 +461,7 @@ def run_size(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, ob
 
     n_text, _, mode = spec.partition(":")
     n = int(n_text)
-    standin, server = mode == "standin", mode == "server"
+    standin, server = mode in ("standin", "server-standin"), mode in ("server", "server-standin")
     root = workdir / f"size-{spec.replace(':', '-')}"
     shared_reports = workdir / f"reports-{n}"
     data_dir = root / "data"
@@ -506,7 +506,7 @@ def run_size(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, ob
         _ = store.vectors
         if not args.ask_only:
             out["model_load_s"] = time.perf_counter() - t0
-            embedded = workdir / f"size-{n}" / "data" / "catalogue.sqlite3"
+            embedded = workdir / f"size-{n}{'-standin' if standin else ''}" / "data" / "catalogue.sqlite3"
             out["seeded_cache"] = (
                 _seed_cache(data_dir / "catalogue.sqlite3", embedded) if server and embedded.exists() else 0
             )
@@ -995,7 +995,7 @@ def main(argv: list[str] | None = None) -> int:
         print(plan(sizes))
         return 0
     specs = [f"{n}:standin" if n >= args.standin_from else str(n) for n in sizes]
-    specs += [f"{n}:server" for n in servers]
+    specs += [f"{n}:server-standin" if n >= args.standin_from else f"{n}:server" for n in servers]
     started = time.time()
     m = machine()
     loads = [os.getloadavg()]

@@ -299,3 +299,20 @@ def test_vectors_of_reports_not_dense_ready_are_invisible_then_removed(settings:
     counts = indexer.verify()
     assert counts["consistent_for_readers"] and not counts["needs_cleanup"], counts
     assert pending_id in reader.snapshot().dense_ready
+
+
+@pytest.mark.parametrize(
+    "question", ["2022年新收政府信息公开申请多少件？", "火星市人民政府2022年新收政府信息公开申请多少件？"]
+)
+def test_questions_scoped_by_year_alone_survive_a_report_without_issuer(
+    settings: Settings, tmp_path: Path, question: str
+) -> None:
+    """A report whose issuer could not be read is in the year's scope with no name (the bench at 3,000 crashed)."""
+    folder = tmp_path / "in"
+    write_report(folder, "named.txt", template_report(issuer="甲县人民政府", year=2022))
+    write_report(folder, "nameless.txt", template_report(issuer="", year=2022))
+    results = Indexer(settings).ingest([folder])
+    assert all(r.ok for r in results), [(r.source, r.error) for r in results]
+    assert None in {r.issuer for r in results}
+    answer = Assistant(settings).ask(question)
+    assert answer.answer
