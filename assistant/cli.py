@@ -572,8 +572,9 @@ def compare(
         target = cell(row, column)
         year_list = parse_years(years)
         store = Store(settings)
-        bodies = match_issuers(store.catalogue.reports(), issuers)
-        comparison = compare_catalogue(store.catalogue, target, bodies, year_list)
+        reports = store.snapshot().reports
+        bodies = match_issuers(reports, issuers)
+        comparison = compare_catalogue(store.catalogue, target, bodies, year_list, reports)
     except ValueError as exc:
         raise DisclosureError(str(exc)) from None
     if as_csv:

@@ -446,7 +446,7 @@ def _seed_cache(catalogue_path: Path, source: Path) -> int:
 
 
 def run_size(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, object]:
-    """Everything for one corpus size (``N``, ``N:standin`` or ``N:server``); runs in its own subprocess.
+    """Everything for one corpus size (``N``, ``N:standin``, ``N:server`` or ``N:server-standin``); runs in its own subprocess.
 
     With ``--ask-only`` the index a previous run left in ``workdir`` is reused and only ``ask`` (and
     the RSS of a process that only answers) is measured again; the ingest figures are the earlier run's.
@@ -461,7 +461,7 @@ def run_size(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, ob
 
     n_text, _, mode = spec.partition(":")
     n = int(n_text)
-    standin, server = mode == "standin", mode == "server"
+    standin, server = mode in ("standin", "server-standin"), mode in ("server", "server-standin")
     root = workdir / f"size-{spec.replace(':', '-')}"
     shared_reports = workdir / f"reports-{n}"
     data_dir = root / "data"
@@ -506,7 +506,7 @@ def run_size(spec: str, workdir: Path, args: argparse.Namespace) -> dict[str, ob
         _ = store.vectors
         if not args.ask_only:
             out["model_load_s"] = time.perf_counter() - t0
-            embedded = workdir / f"size-{n}" / "data" / "catalogue.sqlite3"
+            embedded = workdir / f"size-{n}{'-standin' if standin else ''}" / "data" / "catalogue.sqlite3"
             out["seeded_cache"] = (
                 _seed_cache(data_dir / "catalogue.sqlite3", embedded) if server and embedded.exists() else 0
             )
@@ -573,6 +573,21 @@ def _ingest(spec: str, settings: Any, store: Any, reports_dir: Path, indexer_cls
     }
 
 
+def _new_generation_cost(assistant: Any) -> dict[str, float]:
+    """What the first question after a writer publishes pays once: a new snapshot and issuer index."""
+    from assistant.query import issuer_index
+    from index.storage.store import Store
+
+    store = Store(assistant.store.settings)
+    store.use_embeddings(assistant.store.embeddings)
+    t0 = time.perf_counter()
+    store.snapshot()
+    t1 = time.perf_counter()
+    issuer_index(store)
+    t2 = time.perf_counter()
+    return {"snapshot_s": t1 - t0, "issuer_index_s": t2 - t1}
+
+
 def _ask(spec: str, assistant: Any, args: argparse.Namespace, tqdm: Any) -> dict[str, Any]:
     """Warm ``ask`` latency over templated questions about the indexed reports."""
     reports = list(assistant.store.snapshot().reports)
@@ -616,6 +631,7 @@ def _ask(spec: str, assistant: Any, args: argparse.Namespace, tqdm: Any) -> dict
         pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(40)
         profile = buf.getvalue()
     return {
+        "new_generation": _new_generation_cost(assistant),
         "questions": len(questions),
         "ask_samples": len(lat),
         "ask_p50_ms": percentile(lat, 50),
@@ -797,6 +813,14 @@ def render(
         lambda r: f"{r['retrieve_p50_ms']:.0f} ms / {r['answer_p50_ms']:.0f} ms",
     )
     row(
+        "first question after a publish: snapshot / issuer index (once per generation)",
+        lambda r: (
+            f"{r['new_generation']['snapshot_s'] * 1000:.0f} ms / {r['new_generation']['issuer_index_s'] * 1000:.0f} ms"
+            if r.get("new_generation")
+            else "—"
+        ),
+    )
+    row(
         "`ask` samples (questions × passes)",
         lambda r: f"{r['ask_samples']} ({r['questions']} × {r['ask_samples'] // max(1, r['questions'])})",
     )
@@ -971,7 +995,7 @@ def main(argv: list[str] | None = None) -> int:
         print(plan(sizes))
         return 0
     specs = [f"{n}:standin" if n >= args.standin_from else str(n) for n in sizes]
-    specs += [f"{n}:server" for n in servers]
+    specs += [f"{n}:server-standin" if n >= args.standin_from else f"{n}:server" for n in servers]
     started = time.time()
     m = machine()
     loads = [os.getloadavg()]

@@ -266,3 +266,53 @@ def test_readers_keep_answering_while_a_writer_publishes(settings: Settings, tmp
     assert not errors, errors
     assert answers and all(answers)
     assert len(reader.store.snapshot().reports) == 4
+
+
+def test_vectors_of_reports_not_dense_ready_are_invisible_then_removed(settings: Settings, tmp_path: Path) -> None:
+    """What a writer killed between adding a batch's vectors and marking it ready leaves behind."""
+    ready, pending = _reports(tmp_path / "in")
+    indexer = Indexer(settings)
+    indexer.ingest([ready])
+    indexer.ingest([pending], embed=False)
+    store = indexer.store
+    pending_id = next(r.id for r in store.catalogue.reports() if r.source == pending.name)
+    rows = store.catalogue.ready_chunks_of(pending_id)
+    vectors = store.embeddings.embed_arrays([c.search_text for c in rows])
+    store.vectors_for_writing().add([c.id for c in rows], vectors, [{"report_id": pending_id}] * len(rows))
+    with store.catalogue.transaction() as tx:  # the writer died here: never marked ready, not clean
+        store.catalogue.set_meta(tx, "writer_clean", "0")
+
+    reader = Store(settings)
+    snap = reader.snapshot()
+    assert pending_id in snap.by_id and pending_id not in snap.dense_ready
+    query = reader.embeddings.embed_query("甲县人民政府2022年的联系电话")
+    raw = {cid.rsplit("-", 1)[0] for cid, _ in reader.vectors.search(query, 50)}
+    assert pending_id in raw  # Chroma holds them...
+    seen = {cid.rsplit("-", 1)[0] for cid, _ in reader.dense_search(snap, query, 50, None)}
+    assert seen and pending_id not in seen  # ...but no reader sees them
+    assert not reader.dense_search(snap, query, 50, [pending_id])
+    counts = indexer.verify()
+    assert counts["consistent_for_readers"] and counts["chroma_extra"] == len(rows)
+    assert any("no searchable chunk owns" in c for c in counts["needs_cleanup"])
+
+    indexer.embed()  # the next writer: stray vectors removed, then the pending report embedded properly
+    counts = indexer.verify()
+    assert counts["consistent_for_readers"] and not counts["needs_cleanup"], counts
+    assert pending_id in reader.snapshot().dense_ready
+
+
+@pytest.mark.parametrize(
+    "question", ["2022年新收政府信息公开申请多少件？", "火星市人民政府2022年新收政府信息公开申请多少件？"]
+)
+def test_questions_scoped_by_year_alone_survive_a_report_without_issuer(
+    settings: Settings, tmp_path: Path, question: str
+) -> None:
+    """A report whose issuer could not be read is in the year's scope with no name (the bench at 3,000 crashed)."""
+    folder = tmp_path / "in"
+    write_report(folder, "named.txt", template_report(issuer="甲县人民政府", year=2022))
+    write_report(folder, "nameless.txt", template_report(issuer="", year=2022))
+    results = Indexer(settings).ingest([folder])
+    assert all(r.ok for r in results), [(r.source, r.error) for r in results]
+    assert None in {r.issuer for r in results}
+    answer = Assistant(settings).ask(question)
+    assert answer.answer

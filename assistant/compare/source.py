@@ -8,12 +8,12 @@ asked for and has no report becomes a ``not_indexed`` figure of the comparison.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.compare.answer import answer_comparison
 from assistant.compare.cells import Cell
-from assistant.compare.core import Comparison, ReportData, ReportRef, compare
+from assistant.compare.core import Comparison, ReportData, ReportRef, Stated, compare
 from assistant.compare.intent import ComparisonRequest
 from assistant.types import Answer
 from index.storage.catalogue import Catalogue, ReportRecord
@@ -26,13 +26,17 @@ def ref_of(record: ReportRecord) -> ReportRef:
     return ReportRef(record.id, record.source, record.issuer, record.year, tuple(record.sections or ()))
 
 
-def report_data(catalogue: Catalogue, records: Iterable[ReportRecord]) -> list[ReportData]:
-    """Each report's stored facts (with their checks) and text; a report that cannot be read is logged and skipped."""
+def report_data(
+    catalogue: Catalogue, records: Iterable[ReportRecord], text_of: Callable[[str], str] | None = None
+) -> list[ReportData]:
+    """Each report's stored facts (with their checks) and text (``text_of(id)``, e.g. the assistant's cache of
+    texts; the catalogue otherwise); a report that cannot be read is logged and skipped."""
     out: list[ReportData] = []
+    read_text = text_of or catalogue.report_text
     for record in records:
         try:
             facts = load_facts(catalogue.conn, record.id)
-            text = catalogue.report_text(record.id)
+            text = read_text(record.id)
         except KeyError:
             log.warning("report %s left the catalogue while comparing", record.id)
             continue
@@ -104,16 +108,33 @@ def parse_years(values: Sequence[str | int]) -> list[int]:
 
 
 def compare_catalogue(
-    catalogue: Catalogue, cell: Cell, issuers: Sequence[str] = (), years: Sequence[int] = ()
+    catalogue: Catalogue,
+    cell: Cell,
+    issuers: Sequence[str] = (),
+    years: Sequence[int] = (),
+    reports: Sequence[ReportRecord] | None = None,
 ) -> Comparison:
-    """The cell for the chosen bodies and years, read from ``catalogue`` (see :func:`select`)."""
-    selection = select(catalogue.reports(), issuers, years)
+    """The cell for the chosen bodies and years (see :func:`select`), read from ``catalogue``; ``reports``
+    are the visible reports when the caller has them (a snapshot's), else the catalogue's ready ones."""
+    selection = select(catalogue.reports() if reports is None else reports, issuers, years)
     return compare(cell, report_data(catalogue, selection.records), selection.wanted)
 
 
-def answer_request(question: str, request: ComparisonRequest, catalogue: Catalogue) -> Answer:
-    """Read the request's reports from ``catalogue`` and answer it (:func:`assistant.compare.answer.answer_comparison`)."""
-    by_id = {r.id: r for r in catalogue.reports()}
+def answer_request(
+    question: str,
+    request: ComparisonRequest,
+    catalogue: Catalogue,
+    by_id: Mapping[str, ReportRecord] | None = None,
+    text_of: Callable[[str], str] | None = None,
+    stated: Callable[[ReportRef], Stated | None] | None = None,
+) -> Answer:
+    """Read the request's reports and answer it (:func:`assistant.compare.answer.answer_comparison`).
+
+    ``by_id``: the visible reports by id (a snapshot's; the catalogue's are read when not given);
+    ``text_of``: where report texts come from (see :func:`report_data`); ``stated``: the figure a report
+    whose tables lack the cell states in its text (see :func:`assistant.compare.core.compare`)."""
+    if by_id is None:
+        by_id = {r.id: r for r in catalogue.reports()}
     records = [by_id[i] for i in request.report_ids if i in by_id]
-    comparison = compare(request.cell, report_data(catalogue, records), request.wanted)
+    comparison = compare(request.cell, report_data(catalogue, records, text_of), request.wanted, stated)
     return answer_comparison(question, request, comparison)

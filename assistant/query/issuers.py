@@ -540,7 +540,7 @@ def resolve_reports(
         elif asked_year is not None and not span:
             ids = [r.id for r in index.reports.values() if r.year == asked_year]
             scope.report_ids = ids
-            scope.issuers = sorted({index.reports[i].issuer or "" for i in ids})
+            scope.issuers = sorted({index.reports[i].issuer or "" for i in ids} - {""})
             scope.matched_by = "year"
             return scope
         else:
@@ -614,7 +614,7 @@ def _choose_years(scope: ReportScope, reports: list[tuple[int | None, str]], ind
             scope.available_years = years_available
             scope.report_ids = []
             if not scope.issuers:
-                scope.issuers = sorted({index.reports[r].issuer or "" for _, r in reports})
+                scope.issuers = sorted({index.reports[r].issuer or "" for _, r in reports} - {""})
             return scope
         reports = same
     elif years_available and scope.matched_by != "text":

@@ -61,7 +61,7 @@ def column_choices(row_key: str | None) -> list[str]:
 def scope_choices(ctx: AppContext, token: str | None) -> tuple[list[str], list[str]]:
     """Bodies and years of the indexed reports (for the pickers)."""
     ctx.staff_auth.require(token)
-    reports = ctx.store.catalogue.reports()
+    reports = ctx.store.snapshot().reports
     issuers = sorted({r.issuer for r in reports if r.issuer})
     years = sorted({str(r.year) for r in reports if r.year}, reverse=True)
     return issuers, years
@@ -134,7 +134,8 @@ def run_comparison(
         raise DisclosureError("请至少选择一个发布机关或一个年度。")
     try:
         target = cell(ROW_BY_KEY[row_key], column or None)
-        comparison = compare_catalogue(ctx.store.catalogue, target, list(issuers or []), _years(years))
+        reports = ctx.store.snapshot().reports
+        comparison = compare_catalogue(ctx.store.catalogue, target, list(issuers or []), _years(years), reports)
     except ValueError as exc:
         raise DisclosureError(f"无法对比：{exc}") from None
     plot, chart = _plot(comparison)
@@ -206,7 +207,8 @@ def export_all_facts(ctx: AppContext, token: str | None, folder: Path | None = N
     catalogue = ctx.store.catalogue
     path = _folder(folder, "facts-") / f"facts_{time.strftime('%Y%m%d-%H%M%S')}.csv"
     reports = (
-        ReportFacts(r.id, r.issuer, r.year, r.source, load_facts(catalogue.conn, r.id)) for r in catalogue.reports()
+        ReportFacts(r.id, r.issuer, r.year, r.source, load_facts(catalogue.conn, r.id))
+        for r in ctx.store.snapshot().reports
     )
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         write_facts_csv(fh, reports)
