@@ -22,7 +22,7 @@ comparison (it is then answered as any other question). Shapes, first match wins
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -38,6 +38,7 @@ from assistant.compare.vocab import (
     LEAST,
     PREVIOUS_YEAR,
     RANKING,
+    ROW_WORDS,
     SERIES,
     SUPERLATIVE,
     WHICH,
@@ -48,6 +49,8 @@ from assistant.compare.vocab import (
     number_of_years,
 )
 from assistant.query.issuers import Body, IssuerIndex, ReportScope, resolve_reports
+from assistant.query.targets import Target, split_targets
+from assistant.types import AnswerKind
 from index.identity.vocab import GOVERNMENT, OFFICE
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -81,6 +84,8 @@ class ComparisonRequest:
     most: bool = True
     scope_words: str = ""  # ranking: what was ranked ("淮安市各区县"), for the answer
     notes: tuple[str, ...] = field(default=(), compare=False)  # how the request was read (logs, staff)
+    #: the question analysis' target the cell was read from (a report whose tables lack the cell may state it in prose)
+    target: Target | None = field(default=None, compare=False)
 
 
 def cell_of(spec: Any) -> Cell | None:
@@ -96,6 +101,42 @@ def cell_of(spec: Any) -> Cell | None:
     if not rows or not columns or table is None:
         return None
     return Cell(table, tuple(tuple(r) for r in rows), tuple(tuple(c) for c in columns), str(spec.label), str(spec.unit))
+
+
+#: Kinds of target a comparison can be about: counts and amounts; a ranking ("哪个区县…最多") has no "多少".
+COMPARABLE_KINDS = frozenset({AnswerKind.COUNT, AnswerKind.ADMIN_FEE, AnswerKind.FEE, AnswerKind.GENERAL})
+
+
+def comparison_target(target: Target) -> Target | None:
+    """The target as a comparison reads it, with the template slot it names (None: it names none).
+
+    Its own slot; else its words read as a count (a ranking is no "多少" question: 哪个区县收到的申请
+    最多); else a row only comparisons word (:data:`ROW_WORDS`: 多收了多少申请)."""
+    if target.kind not in COMPARABLE_KINDS:
+        return None
+    if target.cell is not None:
+        return target
+    texts = [
+        target.text,
+        *(pattern.sub(words, target.text) for pattern, words in ROW_WORDS if pattern.search(target.text)),
+    ]
+    for text in texts:
+        as_count = split_targets(text, [AnswerKind.COUNT])
+        if len(as_count) == 1 and as_count[0].cell is not None:
+            return as_count[0]
+    return None
+
+
+def request_of(folded: str, scope: ReportScope, index: IssuerIndex, targets: list[Target]) -> ComparisonRequest | None:
+    """The comparison an analysed question asks for (:func:`read_request` on the slot of its one target);
+    None when it asks for one value, or for several values (those are answered one by one)."""
+    if len(targets) != 1:
+        return None
+    target = comparison_target(targets[0])
+    if target is None:
+        return None
+    request = read_request(folded, scope, index, cell_of(target.cell))
+    return replace(request, target=target) if request is not None else None
 
 
 def _years(folded: str) -> list[int]:
@@ -186,7 +227,7 @@ def _series(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest | 
     names = tuple(b.name for b in bodies)
     chosen = sorted(wanted_years) if wanted_years is not None else indexed
     return ComparisonRequest(
-        Shape.RANKING if WHICH_YEAR.search(folded) and _ranks(folded) else Shape.SERIES,
+        Shape.RANKING if len(bodies) == 1 and _ranks(folded) else Shape.SERIES,
         cell,
         names,
         tuple(chosen),
@@ -213,8 +254,8 @@ def _fits(body: Body, kind: BodyKind) -> bool:
 
 
 def _ranking(folded: str, scope: ReportScope, index: IssuerIndex, cell: Cell) -> ComparisonRequest | None:
-    if WHICH_YEAR.search(folded) and scope.issuers:
-        return None  # one body's years: a series ranked by year (see _series)
+    if scope.issuers and (WHICH_YEAR.search(folded) or SERIES.search(folded)):
+        return None  # one body's years ("哪一年最多", "各年度排名"): a series ranked by year (see _series)
     kind = _kind(folded)
     places = [m for m in index.mentions(folded) if m.places]
     place = places[-1] if places else None

@@ -37,6 +37,12 @@ JOINERS = re.compile(r"以及|[和与及、跟同或]|(?<!相)比")
 #: A year span: "2021年到2023年", "2021-2023年", "2021至2023年".
 YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?度?\s*(?:到|至|-|~|—)\s*((?:19|20)\d{2})\s*年")
 
+#: Wordings of a row the question analysis has no template term for, used by comparisons only
+#: ("多收了多少申请", "申请收得最多"): pattern over the masked question -> the words the analysis reads as that row.
+ROW_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"收(?:了|的|到|得)?(?=[^，。?？|]{0,8}申请)|(?<=申请)([^，。?？|]{0,6})收"), r"\1收到"),
+)
+
 CHINESE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 

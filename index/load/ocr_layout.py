@@ -11,9 +11,9 @@ Words are joined without a space when either side is a wide (CJK) character: Tes
 Chinese model reports every character or two as its own word, and a space between them is
 not in the page. Between two narrow words (Latin, digits) a space is kept where the page has one.
 
-Tesseract's slips that the table shape gives away are put right: a cell where a number belongs
-that was read as something else (``O``, ``工``, ``00``) is read again with digits only
-(:func:`suspect_numbers`, :func:`read_digits`); stray marks around a number, a lone ``|`` (a
+Tesseract's slips that the table shape gives away are put right: every cell where a number
+belongs (read as one, or as ``O``, ``工``, ``00``) is read again with digits only
+(:func:`number_cells`, :func:`read_digits`); stray marks around a number, a lone ``|`` (a
 serif ``1``), a quote mark without its pair at a cell's edge, and words Tesseract reported
 twice are dropped. Lines in a much larger type than the page's (titles) are read again on their
 own (:func:`large_lines`), where the Chinese model does better.
@@ -34,6 +34,21 @@ from index.load.render import table_row
 CELL_GAP = 2.0
 #: Gaps (in character heights) from which two narrow words, or two runs of digits, are separate words.
 WORD_GAP, DIGIT_GAP = 0.35, 0.5
+#: Characters the Chinese model reads for a lone digit in a table cell (used when a digits-only reading finds none).
+DIGIT_LOOKALIKES = {
+    "O": "0",
+    "o": "0",
+    "D": "0",
+    "〇": "0",
+    "口": "0",
+    "工": "1",
+    "l": "1",
+    "I": "1",
+    "T": "1",
+    "丨": "1",
+}
+#: Signs of a share: a cell holding one is not read again with digits only, which would drop it.
+PERCENT_SIGNS = ("%", "％", "‰")
 #: A line whose characters are this many times the page's median height is read again on its own.
 LARGE_LINE = 1.25
 
@@ -47,6 +62,8 @@ _ONE = re.compile(r"[|丨｜lI]")
 _QUOTES = "“”‘’\"'"
 #: A count or amount as tables print it (no leading zero).
 _PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
+#: A mark Tesseract puts inside a run of digits from a speck or a stroke (``05$17-83605210``): never the page's.
+_STRAY_IN_DIGITS = re.compile(r"(?<=\d)[$'\"`‘’“”§](?=\d)")
 #: A table cell that is a number with stray marks around it (``,0``, ``21'``).
 _NUMBER_CELL = re.compile(r"[,，.。'‘’“”\"`:：;；]*\s*(-?\d+(?:\.\d+)?)\s*[,，。'‘’“”\"`:：;；]*")
 
@@ -56,17 +73,19 @@ def join_words(words: Iterable[Word]) -> str:
 
     Between two narrow words (Latin, digits, ASCII punctuation) a space is kept where the page
     has one (a gap over :data:`WORD_GAP` heights); digits that Tesseract split with hardly a
-    gap (``1`` ``0`` for ``10``) are joined again.
+    gap (``1`` ``0`` for ``10``) are joined again, and a stray mark inside a run of digits is dropped.
 
     >>> w = lambda t, x: Word(t, x, 0, x + 10 * len(t), 30, 90.0, (1, 1, 1))
     >>> join_words([w("电", 0), w("话", 30), w(":", 60), w("0517-87222589", 70), w("，", 210), w("e-mail", 240),
     ...             w("a@b.cn", 320), w("1", 400), w("0", 412)])
     '电话:0517-87222589，e-mail a@b.cn 10'
+    >>> join_words([w("05$17-83605210", 0)])
+    '0517-83605210'
     """
     out = ""
     last: Word | None = None
     for word in words:
-        text = word.text.strip()
+        text = _STRAY_IN_DIGITS.sub("", word.text.strip())
         if not text:
             continue
         if out and last is not None and not _WIDE.match(out[-1]) and not _WIDE.match(text[0]):
@@ -76,7 +95,7 @@ def join_words(words: Iterable[Word]) -> str:
                 out += " "
         out += text
         last = word
-    return out
+    return _STRAY_IN_DIGITS.sub("", out)
 
 
 def _join_lines(lines: list[str]) -> str:
@@ -176,14 +195,16 @@ def clean_cells(in_cell: dict[Cell, list[Word]]) -> dict[Cell, list[Word]]:
     return {cell: kept for cell, words in in_cell.items() if (kept := _dedupe([w for w in words if w.text.strip()]))}
 
 
-def suspect_numbers(composite: Composite, in_cell: dict[Cell, list[Word]], tolerance: float) -> list[Placed]:
-    """Cells with ink where a number belongs that Tesseract's Chinese model did not read as one.
+def number_cells(composite: Composite, in_cell: dict[Cell, list[Word]], tolerance: float) -> list[Placed]:
+    """Cells with ink where a number belongs: to be read again with digits only (:func:`read_digits`).
 
-    A cell is in a number's place when its row has two or more numbers after its label, or the
-    cell above or below it in the same column holds a number. Suspects are such cells whose
-    reading is not a plain number but short (a ``0`` read as ``O``, a ``1`` as ``工``, ``00``
-    where cells ran together) or empty; labels (two or more Chinese characters, or a row's
-    first cell with any) are not.
+    That is every cell read as a plain number, and every cell in a number's place that the
+    Chinese model read as something short (a ``0`` read as ``O``, a ``1`` as ``工``, ``00``
+    where cells ran together) or as nothing. A cell is in a number's place when its row has two
+    or more numbers after its label, or the cell above or below it in the same column holds a
+    number; labels (two or more Chinese characters, or a row's first cell with any) never are.
+    The Chinese model misreads digits in small print (``351`` as ``331``) more often than the
+    English one does with digits only.
     """
     texts = {spot.cell: _cell_text(in_cell.get(spot.cell, [])) for spot in composite.placed}
 
@@ -195,20 +216,23 @@ def suspect_numbers(composite: Composite, in_cell: dict[Cell, list[Word]], toler
         return abs(a.left - b.left) <= tolerance and abs(a.right - b.right) <= tolerance
 
     by_cell = {spot.cell: spot for spot in composite.placed}
-    suspects: list[Placed] = []
+    chosen: list[Placed] = []
     for row in _rows(by_cell):
         row_numbers = sum(1 for cell in row[1:] if is_number(cell))
         for place, cell in enumerate(row):
             text = texts[cell]
             wide = len(_WIDE.findall(text))
-            if is_number(cell) or len(text) > 4 or wide >= 2 or (place == 0 and wide):
-                continue  # a number, or a label (a row's first cell with Chinese in it)
+            if is_number(cell):
+                chosen.append(by_cell[cell])
+                continue
+            if len(text) > 4 or wide >= 2 or (place == 0 and wide) or any(mark in text for mark in PERCENT_SIGNS):
+                continue  # a label (a row's first cell with Chinese in it), text, or a share (digits only would drop its %)
             column = [c for c in by_cell if c is not cell and same_column(c, cell)]
             above = max((c for c in column if c.bottom <= cell.top + tolerance), key=lambda c: c.top, default=None)
             below = min((c for c in column if c.top >= cell.bottom - tolerance), key=lambda c: c.top, default=None)
             if row_numbers >= 2 or is_number(above) or is_number(below):
-                suspects.append(by_cell[cell])
-    return suspects
+                chosen.append(by_cell[cell])
+    return chosen
 
 
 def large_lines(free: list[Word]) -> list[list[Word]]:
@@ -220,13 +244,26 @@ def large_lines(free: list[Word]) -> list[list[Word]]:
     return [line for line in _lines(words) if statistics.median(w.height for w in line) >= LARGE_LINE * usual]
 
 
-def read_digits(readings: list[tuple[Cell, list[Word]]]) -> dict[Cell, str]:
-    """The numbers a digits-only reading found in each cell (cells it read no number in are left out)."""
+def read_digits(readings: list[tuple[Cell, list[Word]]], first: dict[Cell, list[Word]]) -> dict[Cell, str]:
+    """Each cell's number: the digits-only reading's, else the first reading's when that is a number, else
+    a single character the Chinese model is known to read for a digit (:data:`DIGIT_LOOKALIKES`: Tesseract
+    drops a lone ``1`` from a block of text, which the first reading took for ``工``). Cells with none of
+    these are left out.
+
+    >>> cell = Cell(0, 0, 10, 10)
+    >>> read_digits([(cell, [])], {cell: [Word("工", 0, 0, 9, 9, 40.0, (1, 1, 1))]})
+    {Cell(left=0, top=0, right=10, bottom=10): '1'}
+    """
     out: dict[Cell, str] = {}
     for cell, words in readings:
         text = _cell_text(words) if words else ""
-        if _NUMBER_CELL.fullmatch(text):
+        earlier = _cell_text(first.get(cell, []))
+        if _PLAIN_NUMBER.fullmatch(text):
             out[cell] = text
+        elif _PLAIN_NUMBER.fullmatch(earlier):
+            out[cell] = earlier
+        elif earlier in DIGIT_LOOKALIKES:
+            out[cell] = DIGIT_LOOKALIKES[earlier]
     return out
 
 
