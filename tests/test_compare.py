@@ -242,6 +242,13 @@ def test_question_year_difference(compare_index: Store) -> None:
     for c in answer.citations:
         assert compare_index.catalogue.report_text(c.report_id)[c.start : c.end] == c.quote
 
+    for words in (
+        "相比2021年，示例市东坪区2023年多收了多少申请？",
+        "示例市东坪区2023年与2021年相比收到的申请增加了多少？",
+    ):
+        base_first = _request(compare_index, words)
+        assert base_first is not None and base_first.years == (2023, 2021), words
+
     previous = _request(compare_index, "示例市东坪区2023年比上年多收了多少申请？")
     assert previous is not None and previous.years == (2023, 2022)
     said = answer_request("q", previous, compare_index.catalogue).answer

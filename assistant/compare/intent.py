@@ -11,8 +11,9 @@ comparison (it is then answered as any other question). Shapes, first match wins
   year asked (else the latest year any of them has). Of a place's government and its office, the
   government's report counts when it has one. ``哪一年…最多`` ranks one body's years instead.
 * **difference** — two years and a difference word (比/多/少/增加…), or one year and
-  ``比上年``: the first year named minus the second (``2021年比2020年``); a span
-  (``2021年到2023年``) is the later minus the earlier.
+  ``比上年``: the year asked about minus the year it is measured against (``2021年比2020年``,
+  ``相比2020年，2021年…``, ``2021年与2020年相比``: 2021 minus 2020); a span (``2021年到2023年``) is
+  the later minus the earlier.
 * **series** — a body and several years: a span, two or more years, ``近三年`` (the three
   calendar years ending with the latest year indexed for that body: reports come out a year
   later, so the calendar year of the question is rarely indexed; a year of that window with no
@@ -29,6 +30,7 @@ from typing import Any
 from assistant.compare.cells import Cell
 from assistant.compare.vocab import (
     ANY_BODY,
+    BASE_YEAR,
     BODY_KIND_BY_WORD,
     DATE_YEAR_AFTER,
     DATE_YEAR_BEFORE,
@@ -188,7 +190,11 @@ def _difference(folded: str, bodies: list[Body], cell: Cell) -> ComparisonReques
     if span:
         first, second = sorted((int(span.group(1)), int(span.group(2))), reverse=True)
     elif len(years) >= 2:
-        first, second = years[0], years[1]
+        base = BASE_YEAR.search(folded)
+        second = int(base.group(1) or base.group(2)) if base else years[1]
+        if second not in years[:2]:
+            second = years[1]
+        first = next(y for y in years if y != second)
     elif len(years) == 1 and PREVIOUS_YEAR.search(folded):
         first, second = years[0], years[0] - 1
     else:
