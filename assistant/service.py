@@ -126,7 +126,10 @@ class Assistant:
         t1 = time.perf_counter()
         ctx = AnswerContext(reports, self.store.catalogue, self.texts, self.values, snapshot)
         answer = answer_extractive(analysis, passages, ctx)
-        chat_model = self.chat_model if use_llm and not answer.abstained else None
+        # a comparison that found no figure says what is missing (no number, no citation): its text stays
+        says_missing = analysis.comparison is not None and answer.abstained and bool(answer.answer)
+        comparing = analysis.comparison is not None  # its arithmetic is not the LLM's to restate
+        chat_model = self.chat_model if use_llm and not answer.abstained and not comparing else None
         if chat_model is not None:
             given = self._llm_passages(answer, passages)
             answer = answer_with_llm(question, given, answer, chat_model, on_token=on_token)
@@ -143,7 +146,8 @@ class Assistant:
             )
             by_issuer = snapshot.derived("reports_by_issuer", lambda: _reports_by_issuer(snapshot))
             years = [r.year for issuer in issuers for r in by_issuer.get(issuer, ()) if r.year]
-            answer.answer = abstain_text(analysis, years, issuers)
+            if not says_missing:
+                answer.answer = abstain_text(analysis, years, issuers)
             answer.citations = []
             answer.passages = passages
         answer.answer = plain_text(answer.answer)  # citizens get plain text; quotes stay verbatim

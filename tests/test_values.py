@@ -139,6 +139,9 @@ def test_several_values_asked_give_one_target_each() -> None:
         ("年报是由哪个单位编制的", [K.CONTACT_ORG]),
         ("考核办法的文号是多少", [K.GENERAL]),
         ("除了条例还依据了哪几个规定？", [K.GENERAL]),
+        ("信息公开工作存在啥问题", [K.PROBLEM]),  # spoken question words read as the written ones
+        ("办公室在哪儿", [K.ADDRESS]),
+        ("年报啥时候发的", [K.DATE]),
     ],
 )
 def test_kind_cues(question: str, kinds: list[AnswerKind]) -> None:
@@ -229,6 +232,15 @@ def test_a_value_labelled_by_another_term_of_the_family_never_answers() -> None:
     assert _best("部分公开的有多少件？", text) == [None]
     carried = _best("上年结转的申请有几件？", "新收申请78件，结转下年度3件。")
     assert carried == [None]
+
+
+def test_words_leading_a_list_label_each_item_and_an_item_keeps_only_its_own_term() -> None:
+    text = "2024年，因2023年度信息公开申请引发行政复议3件、引发行政诉讼4件。"
+    choices = _best("因信息公开引发的行政复议和行政诉讼各多少件？", text)
+    assert [c.best.cand.value if c else None for c in choices] == ["3件", "4件"]
+    listed = "办结申请60件，其中予以公开20件、占33%；不予公开15件、占25%；无法提供5件、占8%。"
+    choice = _best("不予公开的申请有几件？", listed)[0]
+    assert choice is not None and choice.best.cand.value == "15件"
 
 
 def test_unit_asked_is_a_filter() -> None:

@@ -24,6 +24,8 @@ from assistant.answer.cells import slot_candidate
 from assistant.answer.compose import Citer, Statement, section_title, statement
 from assistant.answer.rank import Scored, content_weight, score
 from assistant.answer.sections import find_section, problem_items, section_summary
+from assistant.compare.core import ReportRef, Stated
+from assistant.compare.source import answer_request
 from assistant.query import CONTACT_KINDS, DATE_KINDS, QueryAnalysis, Target
 from assistant.types import Answer, AnswerKind, AnswerMethod, Passage
 from index.tables.model import Fact, format_value
@@ -433,8 +435,43 @@ def _abstain(analysis: QueryAnalysis, passages: Sequence[Passage]) -> Answer:
     return Answer(analysis.question, "", True, passages=list(passages[:3]), kind=analysis.kind, year=analysis.year)
 
 
+def comparison_answer(analysis: QueryAnalysis, passages: list[Passage], ctx: AnswerContext) -> Answer:
+    """A comparison across years or bodies (:mod:`assistant.compare`): figures from the table facts, or from
+    the text where a report's tables lack the cell; one citation per report, the arithmetic shown."""
+    request = analysis.comparison
+    assert request is not None
+    target = request.target
+
+    def stated(ref: ReportRef) -> Stated | None:
+        values = ctx.values(ref.report_id)
+        if target is None or values is None:
+            return None
+        choice = _rank_in([target], values, ctx, [], len(passages), 0)[0]
+        cand = choice.best.cand if choice is not None else None
+        if cand is None or cand.vtype not in (VType.NUMBER, VType.NEGATIVE):
+            return None
+        if cand.vtype == VType.NEGATIVE:
+            return Stated(0.0, cand.start, cand.end, none=True)
+        if cand.number is None or (cand.unit or target.unit or request.cell.unit) != request.cell.unit:
+            return None
+        return Stated(cand.number, cand.start, cand.end)
+
+    answer = answer_request(
+        analysis.question,
+        request,
+        ctx.catalogue,
+        ctx.by_id,
+        lambda report_id: ctx.texts.get(report_id)[0],
+        stated,
+    )
+    answer.passages = list(passages)
+    return answer
+
+
 def answer_extractive(analysis: QueryAnalysis, passages: list[Passage], ctx: AnswerContext) -> Answer:
     """The extractive answerer (:class:`~assistant.answer.base.Answerer`): it always answers or abstains."""
+    if analysis.comparison is not None and not analysis.unknown_mentions:
+        return comparison_answer(analysis, passages, ctx)
     if analysis.unknown_mentions or analysis.missing_year or not analysis.targets:
         return _abstain(analysis, passages)
     ids = scope_reports(analysis, passages, ctx)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.query.issuers import (
     IssuerIndex,
@@ -34,10 +34,13 @@ from assistant.query.issuers import (
 )
 from assistant.query.kinds import CONTACT_KINDS, DATE_KINDS, detect_kinds
 from assistant.query.targets import MASK, CellSpec, Target, split_targets
-from assistant.query.vocabulary import VOCAB
+from assistant.query.vocabulary import VOCAB, written_form
 from assistant.types import AnswerKind
 from index.storage.catalogue import ReportRecord
 from index.text.searchform import fold_query
+
+if TYPE_CHECKING:
+    from assistant.compare.intent import ComparisonRequest
 
 __all__ = [
     "CONTACT_KINDS",
@@ -80,6 +83,8 @@ class QueryAnalysis:
     every_body: bool = False  # "哪些单位…": one value per report in scope
     change: bool = False  # "…的变化": the change between the first and the last year
     residual: str = ""  # the question with issuer, years and report words masked (for logs)
+    #: a comparison of one table cell across years or bodies (assistant.compare answers it), else None
+    comparison: ComparisonRequest | None = None
 
     @property
     def kind(self) -> AnswerKind:
@@ -114,11 +119,14 @@ def analyse(
     if index is None:
         index = IssuerIndex(reports, {})
     scope: ReportScope = resolve_reports(folded, index, issuer=issuer, year=year, context=context)
-    residual = _residual(folded, scope.mention_spans)
+    residual = written_form(_residual(folded, scope.mention_spans))  # masked first: spans index ``folded``
     kinds = detect_kinds(residual)
     change = bool(VOCAB.change.search(residual))
     if change and len(scope.years) >= 2:  # "…的变化" across years: the change is computed, not looked up
         residual = VOCAB.change.sub(lambda m: MASK * len(m.group(0)), residual)
+    targets = split_targets(residual, kinds)
+    from assistant.compare.intent import request_of  # compare reads the analysis' pieces: imported late (cycle)
+
     return QueryAnalysis(
         question=question,
         folded=folded,
@@ -132,12 +140,13 @@ def analyse(
         mention_spans=scope.mention_spans,
         year_inferred=scope.year_inferred,
         available_years=scope.available_years,
-        targets=split_targets(residual, kinds),
+        targets=targets,
         years=scope.years,
         yes_no=bool(VOCAB.yes_no.search(folded)),
         every_body=bool(VOCAB.every_body.search(folded)),
         change=change,
         residual=residual,
+        comparison=request_of(folded, scope, index, targets),
     )
 
 
