@@ -242,6 +242,13 @@ def test_question_year_difference(compare_index: Store) -> None:
     for c in answer.citations:
         assert compare_index.catalogue.report_text(c.report_id)[c.start : c.end] == c.quote
 
+    for words in (
+        "相比2021年，示例市东坪区2023年多收了多少申请？",
+        "示例市东坪区2023年与2021年相比收到的申请增加了多少？",
+    ):
+        base_first = _request(compare_index, words)
+        assert base_first is not None and base_first.years == (2023, 2021), words
+
     previous = _request(compare_index, "示例市东坪区2023年比上年多收了多少申请？")
     assert previous is not None and previous.years == (2023, 2022)
     said = answer_request("q", previous, compare_index.catalogue).answer
@@ -280,6 +287,12 @@ def test_question_last_three_years_of_one_body(compare_index: Store) -> None:
     )
     numbers = set(re.findall(r"\d+", re.sub(r"\[\d\]|\d{4}年", "", answer.answer)))
     assert numbers <= {"12", "20"}  # every number is a cited figure
+
+    changed = _request(compare_index, "示例市东坪区历年收到申请的变化情况")
+    assert changed is not None and changed.shape == Shape.SERIES and changed.changes
+    said = answer_request("q", changed, compare_index.catalogue).answer
+    assert said.startswith("示例市东坪区人民政府新收政府信息公开申请：2021年12件[1]，2023年20件[2]。")
+    assert "变化：2023年比2021年多8件（20-12=8）" in said
 
 
 def test_not_a_comparison(compare_index: Store) -> None:
@@ -440,6 +453,20 @@ def test_handlers_compare_show_cited_rows_and_export(staff_ctx: AppContext, tmp_
     facts = list(csv.DictReader(io.StringIO(every.read_text(encoding="utf-8-sig"))))
     assert {r["issuer"] for r in facts} >= {"示例市东坪区人民政府", "云溪县人民政府"}
     assert list(facts[0])[:8] == ["issuer", "year", "table", "row", "column", "value", "unit", "report_id"]
+
+
+def test_question_names_each_body_with_its_own_year(compare_index: Store) -> None:
+    which = _request(compare_index, "示例市东坪区2021年和西坪区2023年哪个收到的申请多？")
+    assert which is not None and which.shape == Shape.RANKING
+    assert which.wanted == (("示例市东坪区人民政府", 2021), ("示例市西坪区人民政府", 2023))
+    said = answer_request("q", which, compare_index.catalogue).answer
+    assert said.startswith(
+        "新收政府信息公开申请最多的是示例市西坪区人民政府2023年（31件）[1]，其次是示例市东坪区人民政府2021年（12件）[2]"
+    )
+    assert "未索引" not in said
+    more = _request(compare_index, "示例市西坪区2023年比东坪区2021年多收了多少申请？")
+    assert more is not None and more.shape == Shape.BODIES_DIFFERENCE
+    assert "多19件（31-12=19）" in answer_request("q", more, compare_index.catalogue).answer
 
 
 def test_question_names_several_bodies(compare_index: Store) -> None:

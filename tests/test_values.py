@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.candidates import Candidate, VType, report_candidates
-from assistant.answer.extract import Choice, rank_targets
+from assistant.answer.extract import Choice, rank_targets, values_in_scope
 from assistant.answer.rank import score
 from assistant.answer.sections import find_section, problem_items, section_summary
 from assistant.evaluate.scoring import states_no_other_number
-from assistant.query import analyse
+from assistant.query import analyse, issuer_index
 from assistant.query.vocabulary import unit_fit
 from assistant.service import Assistant
 from assistant.types import AnswerKind
@@ -89,6 +89,12 @@ def test_a_template_term_names_its_slot(question: str, table: str, row: str, col
     assert column in target.cell.columns[0], (question, target.cell.columns)
 
 
+def test_a_bare_template_term_names_its_slot_and_other_things_counted_do_not() -> None:
+    assert [t.cell.label if t.cell else None for t in analyse("本年共办结了多少件？", []).targets] == ["办理结果总计"]
+    for question in ("12345热线办结了多少件？", "政务服务事项办结多少件", "收到了多少条留言？"):
+        assert all(t.cell is None for t in analyse(question, []).targets), question
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -139,6 +145,9 @@ def test_several_values_asked_give_one_target_each() -> None:
         ("年报是由哪个单位编制的", [K.CONTACT_ORG]),
         ("考核办法的文号是多少", [K.GENERAL]),
         ("除了条例还依据了哪几个规定？", [K.GENERAL]),
+        ("信息公开工作存在啥问题", [K.PROBLEM]),  # spoken question words read as the written ones
+        ("办公室在哪儿", [K.ADDRESS]),
+        ("年报啥时候发的", [K.DATE]),
     ],
 )
 def test_kind_cues(question: str, kinds: list[AnswerKind]) -> None:
@@ -229,6 +238,15 @@ def test_a_value_labelled_by_another_term_of_the_family_never_answers() -> None:
     assert _best("部分公开的有多少件？", text) == [None]
     carried = _best("上年结转的申请有几件？", "新收申请78件，结转下年度3件。")
     assert carried == [None]
+
+
+def test_words_leading_a_list_label_each_item_and_an_item_keeps_only_its_own_term() -> None:
+    text = "2024年，因2023年度信息公开申请引发行政复议3件、引发行政诉讼4件。"
+    choices = _best("因信息公开引发的行政复议和行政诉讼各多少件？", text)
+    assert [c.best.cand.value if c else None for c in choices] == ["3件", "4件"]
+    listed = "办结申请60件，其中予以公开20件、占33%；不予公开15件、占25%；无法提供5件、占8%。"
+    choice = _best("不予公开的申请有几件？", listed)[0]
+    assert choice is not None and choice.best.cand.value == "15件"
 
 
 def test_unit_asked_is_a_filter() -> None:
@@ -451,6 +469,19 @@ def test_ask_is_fast_once_warm(values_index: Assistant, tmp_path: Path) -> None:
         values_index.ask("样例县2022年主动公开了多少条政府信息？")
     answer = values_index.ask("样例县2022年主动公开了多少条政府信息？")
     assert answer.timings_ms["answer"] < 200  # candidates are built once per report, then only scored
+
+
+def test_a_typed_value_of_a_named_report_is_found_without_embedding_the_question(values_index: Assistant) -> None:
+    """Every value of the named report is ranked, so BM25 alone orders ties; free text keeps the vectors."""
+    reports = list(values_index.store.snapshot().reports)
+    scoped = analyse("样例县2022年主动公开了多少条政府信息？", reports, index=issuer_index(values_index.store))
+    assert scoped.report_ids and values_in_scope(scoped)
+    free = analyse("样例县2022年依据了哪些规定？", reports, index=issuer_index(values_index.store))
+    assert not values_in_scope(free)
+    assert not values_in_scope(analyse("主动公开了多少条政府信息？", []))
+    answer = values_index.ask("样例县2022年主动公开了多少条政府信息？")
+    _verified(values_index, answer)
+    assert "2150条" in answer.answer
 
 
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"

@@ -109,6 +109,8 @@ URL = re.compile(
     re.I,
 )
 POSTCODE = re.compile(r"(?<![\d.\-])(\d{6})(?![\d.\-])")
+LIST_CUT = re.compile(r"[、;；]")
+LIST_ITEM = re.compile(r"\s*[、;；]")
 CONTACT_LABELS = "电话|联系电话|邮编|邮政编码|传真|电子邮箱|邮箱"
 ADDRESS = re.compile(
     r"(?:通信地址|通讯地址|办公地址|联系地址|详细地址|单位地址|邮寄地址|地址|办公地点|地点)\s*(?:[:：|]|为|是|在)\s*"
@@ -467,6 +469,8 @@ class _Reader:
         h_at = max(c_start, prev_end)
         head = s[h_at:a]
         tail = s[b : min(c_end, next_start)] if next_start >= b else ""
+        if next_start < c_end:  # "复议1件、引发诉讼2件": the words after the 、 label the next value, not this one
+            tail = LIST_CUT.split(tail, maxsplit=1)[0]
         context = s[s_start:c_start]
         _, s_end = self.sentence(a, b)
         # the rest of the sentence labels this value too, up to the clause of the next value
@@ -663,6 +667,19 @@ def _distribute(cands: list[Candidate], s: str) -> None:
         if prev.vtype == VType.NUMBER and s[prev.pos : c.pos].count("。") == 0 and c.pos - prev.pos < 40:
             c.head = prev.head
             c.context = prev.context
+    # "引发行政复议1件、引发行政诉讼2件": the words leading a list label each of its items (as context)
+    for i, c in enumerate(cands[1:], start=1):
+        prev = cands[i - 1]
+        if (
+            c.vtype == VType.NUMBER
+            and prev.vtype == VType.NUMBER
+            and LIST_ITEM.match(s, prev.pos + len(prev.value))
+            and s[prev.pos : c.pos].count("。") == 0
+            and prev.head not in c.context
+        ):
+            shared = prev.context if prev.context.startswith(c.context) else c.context + prev.context
+            c.context = shared + prev.head
+            c.at = (c.at[0], c.at[1], -1)
     # A和B分别…v1、v2: give each value its own item
     i = 0
     while i < len(cands):

@@ -12,9 +12,10 @@ arithmetic written out (``2021年比2020年多4件（12-8=4）``); what is missi
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
-from assistant.compare.core import Comparison, Figure, ReportRef, Status, difference, ranking
+from assistant.compare.core import Comparison, Difference, Figure, ReportRef, Status, difference, ranking
 from assistant.compare.intent import ComparisonRequest, Shape
 from assistant.types import Answer, AnswerKind, AnswerMethod, Citation
 from index.tables.labels import TABLE_SECTIONS
@@ -118,8 +119,10 @@ def _close(sentences: list[str]) -> str:
     return "".join(s if s.endswith("。") else s + "。" for s in sentences if s)
 
 
-def series_answer(question: str, comparison: Comparison) -> Answer:
-    """Each body's figures by year: ``X行政复议总计：2021年3件[1]，2022年1件[2]。``; then what is missing."""
+def series_answer(question: str, comparison: Comparison, *, changes: bool = False) -> Answer:
+    """Each body's figures by year: ``X行政复议总计：2021年3件[1]，2022年1件[2]。``; then what is missing.
+
+    ``changes``: each year's difference from the year before it that has a figure, the arithmetic shown."""
     citer = Citer(comparison.cell.table)
     one_issuer = len(comparison.issuers) == 1
     sentences: list[str] = []
@@ -129,6 +132,10 @@ def series_answer(question: str, comparison: Comparison) -> Answer:
             continue
         pieces = "，".join(f"{f.when}{f.shown}{citer.marks(f)}" for f in found)
         sentences.append(f"{issuer}{comparison.cell.label}：{pieces}")
+        steps = [difference(b, a) for a, b in itertools.pairwise(found)] if changes else []
+        said = [_step(d) for d in steps if d is not None and d.first.year != d.second.year]
+        if said:
+            sentences.append("变化：" + "，".join(said))
     sentences.append(missing_sentence(comparison.missing, one_issuer=one_issuer, text_read=comparison.text_read))
     return _answer(question, comparison, _close(sentences), citer)
 
@@ -187,6 +194,15 @@ def bodies_difference_answer(question: str, comparison: Comparison, first: str, 
         gone = missing_sentence([f for f in figures if not f.ok], one_issuer=False, text_read=comparison.text_read)
         parts.append(f"{gone}，无法计算两者之差" if gone else "无法计算两者之差")
     return _answer(question, comparison, _close(["；".join(parts)]), citer)
+
+
+def _step(diff: Difference) -> str:
+    """``2022年比2021年少2件（3-1=2）`` (``…持平`` when equal)."""
+    first, second = diff.first.when, diff.second.when
+    if diff.delta == 0:
+        return f"{first}与{second}持平（{diff.expression}）"
+    more = "多" if diff.more else "少"
+    return f"{first}比{second}{more}{_amount(abs(diff.delta), diff.first.unit)}（{diff.expression}）"
 
 
 def _amount(value: float, unit: str) -> str:
@@ -251,7 +267,7 @@ def answer_comparison(question: str, request: ComparisonRequest, comparison: Com
     elif request.shape == Shape.BODIES_DIFFERENCE:
         answer = bodies_difference_answer(question, comparison, *request.issuers[:2])
     else:
-        answer = series_answer(question, comparison)
+        answer = series_answer(question, comparison, changes=request.changes)
     answer.notes.extend(request.notes)
     if request.notes and not answer.abstained:
         answer.answer += "（" + "；".join(request.notes) + "）"

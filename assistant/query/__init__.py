@@ -34,7 +34,7 @@ from assistant.query.issuers import (
 )
 from assistant.query.kinds import CONTACT_KINDS, DATE_KINDS, detect_kinds
 from assistant.query.targets import MASK, CellSpec, Target, split_targets
-from assistant.query.vocabulary import VOCAB
+from assistant.query.vocabulary import VOCAB, written_form
 from assistant.types import AnswerKind
 from index.storage.catalogue import ReportRecord
 from index.text.searchform import fold_query
@@ -119,7 +119,7 @@ def analyse(
     if index is None:
         index = IssuerIndex(reports, {})
     scope: ReportScope = resolve_reports(folded, index, issuer=issuer, year=year, context=context)
-    residual = _residual(folded, scope.mention_spans)
+    residual = written_form(_residual(folded, scope.mention_spans))  # masked first: spans index ``folded``
     kinds = detect_kinds(residual)
     change = bool(VOCAB.change.search(residual))
     if change and len(scope.years) >= 2:  # "…的变化" across years: the change is computed, not looked up

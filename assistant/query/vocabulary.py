@@ -560,6 +560,29 @@ QUESTION_WORDS: tuple[str, ...] = tuple(
         reverse=True,
     )
 )
+#: Spoken question words and the written ones the cues are stated in ("存在啥问题" asks 什么问题).
+COLLOQUIAL: dict[str, str] = {
+    "啥时候": "什么时候",
+    "啥时": "什么时候",
+    "几时": "什么时候",
+    "多会儿": "什么时候",
+    "为啥": "为什么",
+    "干啥": "做什么",
+    "啥": "什么",
+    "哪儿": "哪里",
+    "咋样": "怎么样",
+    "咋": "怎么",
+    "多大": "多少",
+}
+
+
+def written_form(text: str) -> str:
+    """``text`` with spoken question words in their written form (:data:`COLLOQUIAL`)."""
+    return COLLOQUIAL_WORDS.sub(lambda m: COLLOQUIAL[m.group(0)], text)
+
+
+COLLOQUIAL_WORDS = re.compile("|".join(sorted(map(re.escape, COLLOQUIAL), key=len, reverse=True)))
+
 #: Phrases that name the report itself, not what is asked ("按2022年政府信息公开年报，…").
 REPORT_WORDS = (
     r"政府信息公开(?:工作)?(?:年度)?(?:报告|年报)|信息公开(?:工作)?(?:年度)?(?:报告|年报)|政务公开(?:工作)?(?:年度)?(?:报告|年报)"
@@ -612,7 +635,7 @@ DATE_LABELS: tuple[tuple[str, str], ...] = (
     ("generic", r"日期|时间"),
 )
 #: The question wants the date of publication (rather than another date the report names).
-PUBLISH_CUES = r"发布|印发|公布|出台|成文|落款|发表|印制|签发|上网|挂网|哪天发|日期"
+PUBLISH_CUES = r"发布|印发|公布|出台|成文|落款|发表|印制|签发|上网|挂网|哪天发|时候发|时间发|几号发|日期"
 #: A sentence that introduces the improvement measures of section 五, ending its list of problems.
 IMPROVEMENT_START = (
     r"改进(?:情况|措施|举措|方向)|整改(?:情况|措施)|下一步|今后|下步|针对(?:上述|以上|这些)?(?:问题|不足)|"
