@@ -16,7 +16,8 @@ belongs (read as one, or as ``O``, ``工``, ``00``) is read again with digits on
 (:func:`number_cells`, :func:`read_digits`); stray marks around a number, a lone ``|`` (a
 serif ``1``), a quote mark without its pair at a cell's edge, and words Tesseract reported
 twice are dropped. Lines in a much larger type than the page's (titles) are read again on their
-own (:func:`large_lines`), where the Chinese model does better.
+own (:func:`large_lines`), where the Chinese model does better. A table label read with one
+character wrong is read as the template prints it (:func:`snap_label`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ import re
 import statistics
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cache
 from itertools import pairwise
+from pathlib import Path
 
 from index.load.ocr_grid import Cell, Composite, Placed, Word
 from index.load.render import table_row
@@ -47,6 +50,8 @@ DIGIT_LOOKALIKES = {
     "T": "1",
     "丨": "1",
 }
+#: The template's table labels, one a line (:func:`snap_label`).
+TABLE_LABELS_FILE = Path(__file__).resolve().parent / "data" / "table_labels.txt"
 #: Signs of a share: a cell holding one is not read again with digits only, which would drop it.
 PERCENT_SIGNS = ("%", "％", "‰")
 #: A line whose characters are this many times the page's median height is read again on its own.
@@ -245,10 +250,9 @@ def large_lines(free: list[Word]) -> list[list[Word]]:
 
 
 def read_digits(readings: list[tuple[Cell, list[Word]]], first: dict[Cell, list[Word]]) -> dict[Cell, str]:
-    """Each cell's number: the digits-only reading's, else the first reading's when that is a number, else
-    a single character the Chinese model is known to read for a digit (:data:`DIGIT_LOOKALIKES`: Tesseract
-    drops a lone ``1`` from a block of text, which the first reading took for ``工``). Cells with none of
-    these are left out.
+    """Each cell's number from its two readings (:func:`choose_number`); else a single character the Chinese
+    model is known to read for a digit (:data:`DIGIT_LOOKALIKES`: Tesseract drops a lone ``1`` from a block
+    of text, which the first reading took for ``工``). Cells with none of these are left out.
 
     >>> cell = Cell(0, 0, 10, 10)
     >>> read_digits([(cell, [])], {cell: [Word("工", 0, 0, 9, 9, 40.0, (1, 1, 1))]})
@@ -256,15 +260,91 @@ def read_digits(readings: list[tuple[Cell, list[Word]]], first: dict[Cell, list[
     """
     out: dict[Cell, str] = {}
     for cell, words in readings:
-        text = _cell_text(words) if words else ""
         earlier = _cell_text(first.get(cell, []))
-        if _PLAIN_NUMBER.fullmatch(text):
-            out[cell] = text
-        elif _PLAIN_NUMBER.fullmatch(earlier):
-            out[cell] = earlier
+        number = choose_number(_cell_text(words) if words else "", earlier)
+        if number is not None:
+            out[cell] = number
         elif earlier in DIGIT_LOOKALIKES:
             out[cell] = DIGIT_LOOKALIKES[earlier]
     return out
+
+
+def choose_number(digits: str, earlier: str) -> str | None:
+    """A table cell's number from its digits-only reading and its first (Chinese model) reading.
+
+    Tables print no leading zero, so one is a speck read as ``0`` (``05``, ``00``). Where both
+    readings are numbers and one is the other with digits missing, a digit was dropped: the longer
+    one wins; otherwise the digits-only reading (the Chinese model misreads small digits, ``331``
+    for ``351``).
+
+    >>> choose_number("1", "21"), choose_number("21", "2"), choose_number("351", "331"), choose_number("", "05")
+    ('21', '21', '351', '5')
+    >>> choose_number("", "00"), choose_number("", "合计"), choose_number("0", "")
+    ('0', None, '0')
+    """
+    readings = [_without_leading_zeros(t) for t in (digits, earlier)]
+    numbers = [t for t in readings if _PLAIN_NUMBER.fullmatch(t)]
+    if not numbers:
+        return None
+    if len(numbers) == 2 and numbers[0] != numbers[1]:
+        short, long = sorted(numbers, key=len)
+        if len(short) < len(long) and _subsequence(short, long):
+            return long
+    return numbers[0]
+
+
+def _without_leading_zeros(text: str) -> str:
+    stripped = text.lstrip("0")
+    return stripped if stripped[:1].isdigit() else ("0" + stripped if text[:1] == "0" else text)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    rest = iter(long)
+    return all(c in rest for c in short)
+
+
+_ENUMERATED = re.compile(
+    r"(?P<pre>[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[.．、]?)?"
+    r"(?P<core>[^(（]+?)(?P<post>[(（].*)?"
+)
+
+
+@cache
+def _table_labels() -> dict[int, tuple[str, ...]]:
+    """The template's cell labels (``data/table_labels.txt``) by length."""
+    by_length: dict[int, list[str]] = {}
+    for line in TABLE_LABELS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            by_length.setdefault(len(line.strip()), []).append(line.strip())
+    return {n: tuple(labels) for n, labels in by_length.items()}
+
+
+def snap_label(text: str) -> str:
+    """A table cell's label as the template prints it when OCR read it with a character or two wrong.
+
+    The label (after an enumerator such as ``(一)`` or ``2.``, before a parenthesis) is compared
+    with the template's labels of the same length (:data:`TABLE_LABELS_FILE`): one that differs
+    in one character (two from 9 characters on), and is the only one that close, is taken. Labels
+    under 4 characters, and readings with a character more or less, are left as read.
+
+    >>> snap_label("行政处昼"), snap_label("2重复中请"), snap_label("(一)予以公开"), snap_label("行政检查")
+    ('行政处罚', '2重复申请', '(一)予以公开', '行政检查')
+    """
+    match = _ENUMERATED.fullmatch(text)
+    if not match:
+        return text
+    core = match.group("core")
+    if len(core) < 4:
+        return text
+    candidates = _table_labels().get(len(core), ())
+    if core in candidates:
+        return text
+    allowed = 1 if len(core) < 9 else 2
+    scored = sorted((sum(a != b for a, b in zip(core, label, strict=True)), label) for label in candidates)
+    close = [label for distance, label in scored if distance <= allowed]
+    if len(close) != 1 or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return text
+    return f"{match.group('pre') or ''}{close[0]}{match.group('post') or ''}"
 
 
 def page_text(
@@ -290,7 +370,8 @@ def page_text(
         if not any(cell in in_cell for cell in row):
             continue  # a row whose only readings are digit re-reads keeps its place through its other cells
         line = table_row(
-            numbers.get(cell) or _cell_text(in_cell.get(cell, [])) for cell in sorted(row, key=lambda c: c.left)
+            numbers.get(cell) or snap_label(_cell_text(in_cell.get(cell, [])))
+            for cell in sorted(row, key=lambda c: c.left)
         )
         if line:
             first = min(w.top for cell in row for w in in_cell.get(cell, []))
