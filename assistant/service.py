@@ -14,7 +14,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.answer import AnswerContext, abstain_text, answer_extractive
+from assistant.answer import AnswerContext, abstain_text, answer_extractive, values_in_scope
 from assistant.answer.candidates import CandidateCache
 from assistant.cite import ReportTexts, verify_citations
 from assistant.llm.answer import answer_with_llm
@@ -122,7 +122,10 @@ class Assistant:
             context=context,
             index=issuer_index(self.store),
         )
-        passages = self.retriever.search(analysis, snapshot=snapshot)
+        # a typed value of named reports is found among every value of those reports: retrieval only
+        # breaks ties there, and BM25 does that without embedding the question (most of ask's time)
+        dense = use_llm or not values_in_scope(analysis)
+        passages = self.retriever.search(analysis, snapshot=snapshot, dense=dense)
         t1 = time.perf_counter()
         ctx = AnswerContext(reports, self.store.catalogue, self.texts, self.values, snapshot)
         answer = answer_extractive(analysis, passages, ctx)

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.candidates import Candidate, VType, report_candidates
-from assistant.answer.extract import Choice, rank_targets
+from assistant.answer.extract import Choice, rank_targets, values_in_scope
 from assistant.answer.rank import score
 from assistant.answer.sections import find_section, problem_items, section_summary
 from assistant.evaluate.scoring import states_no_other_number
-from assistant.query import analyse
+from assistant.query import analyse, issuer_index
 from assistant.query.vocabulary import unit_fit
 from assistant.service import Assistant
 from assistant.types import AnswerKind
@@ -87,6 +87,12 @@ def test_a_template_term_names_its_slot(question: str, table: str, row: str, col
     assert target.cell.table == table
     assert row in target.cell.rows[0] or target.cell.rows[0] == (row,), (question, target.cell.rows)
     assert column in target.cell.columns[0], (question, target.cell.columns)
+
+
+def test_a_bare_template_term_names_its_slot_and_other_things_counted_do_not() -> None:
+    assert [t.cell.label if t.cell else None for t in analyse("本年共办结了多少件？", []).targets] == ["办理结果总计"]
+    for question in ("12345热线办结了多少件？", "政务服务事项办结多少件", "收到了多少条留言？"):
+        assert all(t.cell is None for t in analyse(question, []).targets), question
 
 
 @pytest.mark.parametrize(
@@ -463,6 +469,19 @@ def test_ask_is_fast_once_warm(values_index: Assistant, tmp_path: Path) -> None:
         values_index.ask("样例县2022年主动公开了多少条政府信息？")
     answer = values_index.ask("样例县2022年主动公开了多少条政府信息？")
     assert answer.timings_ms["answer"] < 200  # candidates are built once per report, then only scored
+
+
+def test_a_typed_value_of_a_named_report_is_found_without_embedding_the_question(values_index: Assistant) -> None:
+    """Every value of the named report is ranked, so BM25 alone orders ties; free text keeps the vectors."""
+    reports = list(values_index.store.snapshot().reports)
+    scoped = analyse("样例县2022年主动公开了多少条政府信息？", reports, index=issuer_index(values_index.store))
+    assert scoped.report_ids and values_in_scope(scoped)
+    free = analyse("样例县2022年依据了哪些规定？", reports, index=issuer_index(values_index.store))
+    assert not values_in_scope(free)
+    assert not values_in_scope(analyse("主动公开了多少条政府信息？", []))
+    answer = values_index.ask("样例县2022年主动公开了多少条政府信息？")
+    _verified(values_index, answer)
+    assert "2150条" in answer.answer
 
 
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"

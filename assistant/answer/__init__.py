@@ -10,6 +10,6 @@
 """
 
 from assistant.answer.base import AnswerContext, Answerer
-from assistant.answer.extract import abstain_text, answer_extractive
+from assistant.answer.extract import abstain_text, answer_extractive, values_in_scope
 
-__all__ = ["AnswerContext", "Answerer", "abstain_text", "answer_extractive"]
+__all__ = ["AnswerContext", "Answerer", "abstain_text", "answer_extractive", "values_in_scope"]

@@ -468,6 +468,12 @@ def comparison_answer(analysis: QueryAnalysis, passages: list[Passage], ctx: Ans
     return answer
 
 
+def values_in_scope(analysis: QueryAnalysis) -> bool:
+    """The question asks for typed values (not free text) of reports it names: the answerer reads
+    every value of those reports, so retrieval only breaks ties (see :func:`rank_targets`)."""
+    return bool(analysis.report_ids and analysis.targets) and all(t.kind != K.GENERAL for t in analysis.targets)
+
+
 def answer_extractive(analysis: QueryAnalysis, passages: list[Passage], ctx: AnswerContext) -> Answer:
     """The extractive answerer (:class:`~assistant.answer.base.Answerer`): it always answers or abstains."""
     if analysis.comparison is not None and not analysis.unknown_mentions:

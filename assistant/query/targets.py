@@ -288,7 +288,7 @@ def _cell(
     if unit == "%":
         return None
     for table in (TABLE_TWO, TABLE_FOUR, TABLE_THREE):
-        rows = [c for c in concepts if c.table == table and c.rows and (not c.needs or re.search(c.needs, text))]
+        rows = [c for c in concepts if c.table == table and c.rows and _meant(c, text, concepts)]
         columns = [c for c in concepts if c.table == table and c.columns]
         if not rows and columns and previous is not None and previous.cell and previous.cell.table == table:
             return _spec(table, None, columns[0], previous.cell)
@@ -311,6 +311,21 @@ def _cell(
             return CellSpec(table, row.rows, column.columns, row.words, column.key, column.unit or row.unit)
         return _spec(table, row, column, None)
     return None
+
+
+#: What a bare question may say beside its template term ("本年共办结了多少件"): particles and totals words.
+PARTICLES = re.compile(r"共计|一共|总共|合计|累计|总计|全年|本年|今年|当年|[共了的过呢吧啊呀被所]")
+
+
+def _meant(concept: Concept, text: str, concepts: list[Concept]) -> bool:
+    """The template slot of ``concept`` is meant: the question says what the concept needs (申请 for
+    新收/办结), or says nothing but template terms ("本年办结了多少件": no other thing to count)."""
+    if not concept.needs or re.search(concept.needs, text):
+        return True
+    rest = "".join(segments(text))
+    for c in concepts:
+        rest = c.pattern.sub("", rest)
+    return not PARTICLES.sub("", rest)
 
 
 def _spec(table: TableName, row: Concept | None, column: Concept | None, inherited: CellSpec | None) -> CellSpec:
