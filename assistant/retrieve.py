@@ -94,13 +94,19 @@ class HybridRetriever(BaseRetriever):
         ]
 
     def search(
-        self, analysis: QueryAnalysis, k: int | None = None, *, snapshot: Snapshot | None = None
+        self,
+        analysis: QueryAnalysis,
+        k: int | None = None,
+        *,
+        snapshot: Snapshot | None = None,
+        dense: bool | None = None,
     ) -> list[Passage]:
         """The ``k`` best passages for an analysed question (empty when nothing can match).
 
         Everything is read from one ``snapshot`` (the store's current one by default): its BM25
         index, and dense hits only of its reports whose vectors are all in (a report is
         answerable by BM25 before its vectors are added). The lists that exist are fused.
+        ``dense=False`` skips the vectors for this question (BM25 alone; the query is not embedded).
         """
         k = k or self.k
         if analysis.unknown_mentions or analysis.missing_year:
@@ -122,7 +128,7 @@ class HybridRetriever(BaseRetriever):
         ids = lexical.chunk_ids
         bm25_ranked = [ids[i] for i in order if scores[i] > 0]
         dense_ranked: list[str] = []
-        if self.dense and snap.dense_ready:
+        if (self.dense if dense is None else dense) and snap.dense_ready:
             vector = self.store.embeddings.embed_query(analysis.folded)
             dense_ranked = [cid for cid, _ in self.store.dense_search(snap, vector, self.candidates, scope)]
         fused: dict[str, float] = {}

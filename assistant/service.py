@@ -8,21 +8,21 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.answer import AnswerContext, abstain_text, answer_from_table_facts, answer_from_text
+from assistant.answer import AnswerContext, abstain_text, answer_extractive, values_in_scope
+from assistant.answer.candidates import CandidateCache
 from assistant.cite import ReportTexts, verify_citations
 from assistant.llm.answer import answer_with_llm
 from assistant.llm.backends import make_chat_model
 from assistant.plaintext import plain_text
 from assistant.query import QueryAnalysis, analyse, issuer_index
 from assistant.retrieve import HybridRetriever
-from assistant.types import Answer
+from assistant.types import Answer, Passage
 from index.config import Settings
 from index.models import ocr_note
 from index.storage.catalogue import ReportRecord
@@ -43,6 +43,7 @@ class Assistant:
         self.store = store or Store(settings)
         self.retriever = HybridRetriever(store=self.store, k=k)
         self.texts = ReportTexts(self.store.catalogue)
+        self.values = CandidateCache()  # candidate values per report, built once (assistant.answer)
         self._chat_model: BaseChatModel | None = None
         self._chat_model_loaded = False
 
@@ -80,6 +81,21 @@ class Assistant:
             index=issuer_index(self.store),
         )
 
+    def _llm_passages(self, extractive: Answer, passages: list[Passage]) -> list[Passage]:
+        """The retrieved passages, with the chunks the extractive answer cites put first (the LLM must see them)."""
+        wanted: list[Passage] = []
+        for c in extractive.citations:
+            if any(p.report_id == c.report_id and p.start <= c.start < p.end for p in wanted):
+                continue
+            chunk = next(
+                (p for p in self.retriever.report_passages(c.report_id) if p.start <= c.start < p.end),
+                None,
+            )
+            if chunk is not None:
+                wanted.append(chunk)
+        ids = {p.chunk_id for p in wanted}
+        return (wanted + [p for p in passages if p.chunk_id not in ids])[: max(len(passages), len(wanted))]
+
     def ask(
         self,
         question: str,
@@ -106,15 +122,20 @@ class Assistant:
             context=context,
             index=issuer_index(self.store),
         )
-        passages = self.retriever.search(analysis, snapshot=snapshot)
+        # a typed value of named reports is found among every value of those reports: retrieval only
+        # breaks ties there, and BM25 does that without embedding the question (most of ask's time)
+        dense = use_llm or not values_in_scope(analysis)
+        passages = self.retriever.search(analysis, snapshot=snapshot, dense=dense)
         t1 = time.perf_counter()
-        ctx = AnswerContext(reports, self.store.catalogue, self.texts, snapshot)
-        text_answer = answer_from_text(analysis, passages, ctx)
-        facts_answer = answer_from_table_facts(analysis, passages, ctx)
-        answer = _with_prose_support(facts_answer, text_answer) if facts_answer else text_answer
-        chat_model = self.chat_model if use_llm and not answer.abstained else None
+        ctx = AnswerContext(reports, self.store.catalogue, self.texts, self.values, snapshot)
+        answer = answer_extractive(analysis, passages, ctx)
+        # a comparison that found no figure says what is missing (no number, no citation): its text stays
+        says_missing = analysis.comparison is not None and answer.abstained and bool(answer.answer)
+        comparing = analysis.comparison is not None  # its arithmetic is not the LLM's to restate
+        chat_model = self.chat_model if use_llm and not answer.abstained and not comparing else None
         if chat_model is not None:
-            answer = answer_with_llm(question, passages, answer, chat_model, on_token=on_token)
+            given = self._llm_passages(answer, passages)
+            answer = answer_with_llm(question, given, answer, chat_model, on_token=on_token)
         answer.citations = verify_citations(self.texts, answer.citations)
         for citation in answer.citations:
             report = snapshot.report(citation.report_id)
@@ -128,7 +149,8 @@ class Assistant:
             )
             by_issuer = snapshot.derived("reports_by_issuer", lambda: _reports_by_issuer(snapshot))
             years = [r.year for issuer in issuers for r in by_issuer.get(issuer, ()) if r.year]
-            answer.answer = abstain_text(analysis, years, issuers)
+            if not says_missing:
+                answer.answer = abstain_text(analysis, years, issuers)
             answer.citations = []
             answer.passages = passages
         answer.answer = plain_text(answer.answer)  # citizens get plain text; quotes stay verbatim
@@ -147,25 +169,3 @@ def _reports_by_issuer(snapshot: Snapshot) -> dict[str, list[ReportRecord]]:
     for r in snapshot.reports:
         out.setdefault(r.issuer or "", []).append(r)
     return out
-
-
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-def _with_prose_support(facts: Answer, text: Answer) -> Answer:
-    """When the prose states the same number as the table, answer in the report's own words and
-    cite both the sentence and the table row; otherwise the table answer stands alone."""
-    if text.abstained or not text.citations or len(facts.citations) != 1:
-        return facts
-    table_numbers = set(NUMBER.findall(re.sub(r"\[\d+\]", "", facts.answer))) - {str(facts.year)}
-    prose = text.citations[0]
-    prose_numbers = set(NUMBER.findall(prose.quote.replace(" ", ""))) & set(NUMBER.findall(text.answer))
-    if not table_numbers or not table_numbers & prose_numbers or prose.report_id != facts.citations[0].report_id:
-        return facts
-    if "|" in prose.quote:
-        return facts  # the "prose" is the same table row: the facts answer reads better
-    row = facts.citations[0]
-    row.n = len(text.citations) + 1
-    text.citations.append(row)
-    text.answer = text.answer.rstrip("。") + f"[{row.n}]。"
-    return text

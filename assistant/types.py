@@ -16,11 +16,15 @@ class AnswerKind(StrEnum):
     POSTCODE = "postcode"
     WEBSITE = "website"
     ADDRESS = "address"
+    CONTACT_ORG = "contact_org"  # the office to turn to with questions about the report
     PERIOD = "period"  # the statistics period of the report
-    DATE = "date"  # the publish date
-    FEE = "fee"
-    PROBLEM = "problem"
-    COUNT = "count"
+    PERIOD_END = "period_end"  # the date a cumulative figure runs to (截至…)
+    DATE = "date"  # the publish date, or another date the question names
+    FEE = "fee"  # 信息处理费 charged to applicants: an amount, or the report's words that none was
+    ADMIN_FEE = "admin_fee"  # 表二 行政事业性收费: the body's fee income in 万元
+    PROBLEM = "problem"  # section 五: the problems listed
+    OTHER_SECTION = "other_section"  # section 六: other matters to report
+    COUNT = "count"  # a number with its unit (or the report's words that there was none)
     GENERAL = "general"  # anything else: the clause that best covers the question
 
 

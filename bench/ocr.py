@@ -5,7 +5,8 @@
 
 1. The PDF's pages are rendered at ``--dpi`` in grey, turned by ``--angle`` degrees and saved as
    JPEG images (``--quality``) in a new PDF without a text layer: what a scanner makes.
-2. The scan is read by OCR page by page (time per page, words, mean confidence).
+2. The scan is read by OCR page by page (time per page, CPU seconds a page: this process and its
+   Tesseract children, which does not depend on the machine's load; words, mean confidence).
 3. The folder ``--reports`` is copied with the scan in place of the original (same file name),
    indexed (``--data-dir`` reuses an index: only the scan is read again) and every question of
    the ``--qa`` files about that file is asked. A question counts as answered when the answer is
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import resource
 import shutil
 import sys
 import tempfile
@@ -48,6 +50,12 @@ def make_scan(source: Path, target: Path, *, dpi: int, angle: float, quality: in
     document.close()
     pages[0].save(target, "PDF", save_all=True, append_images=pages[1:], resolution=dpi, quality=quality)
     return len(pages)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the Tesseract runs)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> int:
@@ -81,21 +89,23 @@ def main() -> int:
             shutil.copy(args.pdf, scan)
         pages = 0 if args.original else make_scan(args.pdf, scan, dpi=args.dpi, angle=args.angle, quality=args.quality)
 
-        started = time.monotonic()
+        started, cpu_before = time.monotonic(), _cpu_seconds()
         with reading_under(Limits(timeout_s=3600)):
             result = ocr_pdf_pages(scan.read_bytes(), list(range(1, pages + 1))) if pages else OcrResult([])
-        seconds = time.monotonic() - started
+        seconds, cpu = time.monotonic() - started, _cpu_seconds() - cpu_before
         out["ocr"] = {
             "pages": pages,
             "seconds": round(seconds, 1),
             "seconds_per_page": [round(p.seconds, 1) for p in result.pages],
+            "cpu_seconds_per_page": round(cpu / pages, 1) if pages else None,
             "words": result.words,
             "mean_confidence": round(result.mean_confidence or 0.0, 1),
         }
         if pages:
             print(
                 f"OCR: {pages} pages in {seconds:.1f} s ({seconds / pages:.1f} s a page: "
-                f"{', '.join(f'{p.seconds:.1f}' for p in result.pages)}), {result.words} words, "
+                f"{', '.join(f'{p.seconds:.1f}' for p in result.pages)}; {cpu / pages:.1f} CPU s a page), "
+                f"{result.words} words, "
                 f"mean confidence {result.mean_confidence or 0:.1f}%"
             )
 

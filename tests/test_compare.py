@@ -23,6 +23,8 @@ from assistant.compare.core import ReportData, ReportRef
 from assistant.compare.intent import ComparisonRequest, Shape, read_request
 from assistant.compare.source import answer_request, compare_catalogue
 from assistant.query.issuers import issuer_index, resolve_reports
+from assistant.service import Assistant
+from assistant.types import Answer
 from assistant.ui import compare_handlers as ch
 from assistant.ui.handlers import AppContext, staff_login
 from assistant.ui.render import esc
@@ -47,6 +49,12 @@ def planted(issuer: str, year: int, n: int) -> str:
     text = template_report(issuer, year, new_requests=n)
     assert new_row(n) in text
     return text.replace(new_row(n), new_row(n, n + 5))
+
+
+def prose_only(issuer: str, year: int, n: int) -> str:
+    """A report that lost its tables: its prose still says "全年新收政府信息公开申请N件"."""
+    text = template_report(issuer, year, new_requests=n)
+    return "\n".join(line for line in text.splitlines() if "|" not in line) + "\n"
 
 
 def data(issuer: str | None, year: int | None, text: str, rid: str | None = None) -> ReportData:
@@ -196,6 +204,7 @@ def compare_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     for (issuer, year), n in BODIES.items():
         write_report(folder, f"{issuer}-{year}.txt", template_report(issuer, year, new_requests=n))
     write_report(folder, "示例市南坪区人民政府-2022.txt", planted("示例市南坪区人民政府", 2022, 8))
+    write_report(folder, "示例市北坪区人民政府-2023.txt", prose_only("示例市北坪区人民政府", 2023, 17))
     settings = Settings.from_env().with_(data_dir=root / "data")
     results = Indexer(settings).ingest([folder])
     assert all(r.ok for r in results), [(r.source, r.error) for r in results]
@@ -233,6 +242,13 @@ def test_question_year_difference(compare_index: Store) -> None:
     for c in answer.citations:
         assert compare_index.catalogue.report_text(c.report_id)[c.start : c.end] == c.quote
 
+    for words in (
+        "相比2021年，示例市东坪区2023年多收了多少申请？",
+        "示例市东坪区2023年与2021年相比收到的申请增加了多少？",
+    ):
+        base_first = _request(compare_index, words)
+        assert base_first is not None and base_first.years == (2023, 2021), words
+
     previous = _request(compare_index, "示例市东坪区2023年比上年多收了多少申请？")
     assert previous is not None and previous.years == (2023, 2022)
     said = answer_request("q", previous, compare_index.catalogue).answer
@@ -242,7 +258,12 @@ def test_question_year_difference(compare_index: Store) -> None:
 def test_question_ranking_of_districts_under_a_place(compare_index: Store) -> None:
     request = _request(compare_index, "示例市2023年哪个区收到的政府信息公开申请最多？")
     assert request is not None and request.shape == Shape.RANKING
-    assert set(request.issuers) == {"示例市东坪区人民政府", "示例市西坪区人民政府", "示例市南坪区人民政府"}
+    assert set(request.issuers) == {
+        "示例市东坪区人民政府",
+        "示例市西坪区人民政府",
+        "示例市南坪区人民政府",
+        "示例市北坪区人民政府",
+    }
     answer = answer_request("q", request, compare_index.catalogue)
     assert answer.answer.startswith("2023年示例市各区中，新收政府信息公开申请最多的是示例市西坪区人民政府（31件）[1]")
     assert "教育局" not in answer.answer and "云溪县" not in answer.answer  # a department; another city
@@ -267,12 +288,69 @@ def test_question_last_three_years_of_one_body(compare_index: Store) -> None:
     numbers = set(re.findall(r"\d+", re.sub(r"\[\d\]|\d{4}年", "", answer.answer)))
     assert numbers <= {"12", "20"}  # every number is a cited figure
 
+    changed = _request(compare_index, "示例市东坪区历年收到申请的变化情况")
+    assert changed is not None and changed.shape == Shape.SERIES and changed.changes
+    said = answer_request("q", changed, compare_index.catalogue).answer
+    assert said.startswith("示例市东坪区人民政府新收政府信息公开申请：2021年12件[1]，2023年20件[2]。")
+    assert "变化：2023年比2021年多8件（20-12=8）" in said
+
 
 def test_not_a_comparison(compare_index: Store) -> None:
     assert _request(compare_index, "示例市东坪区2023年收到多少申请？") is None
     assert _request(compare_index, "示例市东坪区予以公开和部分公开分别是多少？", "予以公开") is None
     assert _request(compare_index, "示例市东坪区2023年第一项申请最多的是哪类申请人？") is None  # no body kind asked
     assert _request(compare_index, "示例市东坪区2023年有多少件申请结转到2024年办理？", "结转下年度") is None  # a date
+
+
+# ---------------------------------------------------------------- the chat: the question analysis routes comparisons
+
+
+@pytest.fixture(scope="module")
+def assistant(compare_index: Store) -> Assistant:
+    return Assistant(compare_index.settings, compare_index)
+
+
+def _cited(answer: Answer, store: Store) -> None:
+    assert answer.citations and not answer.abstained
+    for c in answer.citations:
+        assert store.catalogue.report_text(c.report_id)[c.start : c.end] == c.quote
+
+
+def test_chat_answers_a_difference_through_the_analysis(assistant: Assistant, compare_index: Store) -> None:
+    analysis = assistant.analyse("示例市东坪区2023年比2021年多收了多少申请？")  # "多收" is no template term
+    assert analysis.comparison is not None and analysis.comparison.shape == Shape.DIFFERENCE
+    answer = assistant.ask("示例市东坪区2023年比2021年多收了多少申请？")
+    assert "2023年比2021年多8件（20-12=8）" in answer.answer and len(answer.citations) == 2
+    _cited(answer, compare_index)
+
+
+def test_chat_ranking_reads_a_report_without_tables_from_its_text(assistant: Assistant, compare_index: Store) -> None:
+    answer = assistant.ask("示例市2023年哪个区收到的政府信息公开申请最多？")
+    assert answer.answer.startswith("2023年示例市各区中，")
+    assert "示例市西坪区人民政府（31件）" in answer.answer and "示例市北坪区人民政府（17件）" in answer.answer
+    _cited(answer, compare_index)
+    prose = next(c for c in answer.citations if c.issuer == "示例市北坪区人民政府")
+    assert "17件" in prose.quote and "|" not in prose.quote  # the clause of its text, not a table row
+    assert "示例市南坪区人民政府（4件）" in answer.answer
+
+
+def test_chat_comparison_that_finds_nothing_says_what_is_missing(assistant: Assistant) -> None:
+    answer = assistant.ask("示例市南坪区2022年比2021年多收了多少申请？")
+    assert answer.abstained and not answer.citations
+    assert "2021年的报告未索引" in answer.answer and "2022年报告中的该数据未通过表格勾稽校验" in answer.answer
+
+
+def test_single_values_are_not_comparisons(assistant: Assistant) -> None:
+    for question in (
+        "示例市东坪区2023年收到多少申请？",
+        "示例市东坪区2023年予以公开和部分公开各多少件？",
+        "示例市东坪区2023年的联系电话是多少？",
+        "示例市东坪区2023年予以公开的比例是多少？",
+        "示例市东坪区2021年行政复议有多少件？",
+    ):
+        assert assistant.analyse(question).comparison is None, question
+    answer = assistant.ask("示例市东坪区2023年收到多少申请？")
+    assert "20件" in answer.answer and "（" not in answer.answer
 
 
 # ---------------------------------------------------------------- the CLI and the staff tab's handlers
@@ -296,7 +374,7 @@ def test_cli_compare_table_summary_and_csv(compare_index: Store) -> None:
     as_json = json.loads(
         runner.invoke(main, ["--data-dir", data_dir, "compare", "--row", "予以公开", "--year", "2023", "--json"]).output
     )
-    assert as_json["cell"]["label"] == "予以公开" and len(as_json["figures"]) == 5
+    assert as_json["cell"]["label"] == "予以公开" and len(as_json["figures"]) == 6  # 北坪区: no tables
     assert as_json["summary"][0].startswith("2023年排名：1. 云溪县人民政府 97件")
 
     wrong = runner.invoke(main, ["--data-dir", data_dir, "compare", "--row", "不存在的行"])
@@ -360,7 +438,8 @@ def test_handlers_compare_show_cited_rows_and_export(staff_ctx: AppContext, tmp_
     assert "勾稽未通过" in ch.show_figure(staff_ctx, token, view.comparison, failed)
 
     one_year = ch.run_comparison(staff_ctx, token, "表四 行政复议", None, [], ["2023"])
-    assert one_year.chart == ch.BAR and len(one_year.rows) == 5
+    assert one_year.chart == ch.BAR and len(one_year.rows) == 6
+    assert next(r for r in one_year.rows if r[0] == "示例市北坪区人民政府")[4] == "报告表格中未见该数据"
 
     with pytest.raises(DisclosureError, match="请至少选择"):
         ch.run_comparison(staff_ctx, token, "表四 行政复议", None, [], [])
@@ -374,6 +453,20 @@ def test_handlers_compare_show_cited_rows_and_export(staff_ctx: AppContext, tmp_
     facts = list(csv.DictReader(io.StringIO(every.read_text(encoding="utf-8-sig"))))
     assert {r["issuer"] for r in facts} >= {"示例市东坪区人民政府", "云溪县人民政府"}
     assert list(facts[0])[:8] == ["issuer", "year", "table", "row", "column", "value", "unit", "report_id"]
+
+
+def test_question_names_each_body_with_its_own_year(compare_index: Store) -> None:
+    which = _request(compare_index, "示例市东坪区2021年和西坪区2023年哪个收到的申请多？")
+    assert which is not None and which.shape == Shape.RANKING
+    assert which.wanted == (("示例市东坪区人民政府", 2021), ("示例市西坪区人民政府", 2023))
+    said = answer_request("q", which, compare_index.catalogue).answer
+    assert said.startswith(
+        "新收政府信息公开申请最多的是示例市西坪区人民政府2023年（31件）[1]，其次是示例市东坪区人民政府2021年（12件）[2]"
+    )
+    assert "未索引" not in said
+    more = _request(compare_index, "示例市西坪区2023年比东坪区2021年多收了多少申请？")
+    assert more is not None and more.shape == Shape.BODIES_DIFFERENCE
+    assert "多19件（31-12=19）" in answer_request("q", more, compare_index.catalogue).answer
 
 
 def test_question_names_several_bodies(compare_index: Store) -> None:

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.facts import ReportRef, answer_from_facts
+from assistant.answer.candidates import report_candidates
+from assistant.answer.extract import rank_targets
+from assistant.query import analyse
 from index.load import load_file
 from index.tables import (
     FACTS_SCHEMA,
@@ -201,11 +203,17 @@ def test_planted_error_cell_is_never_an_answer(tmp_path: Path) -> None:
     planted = ReportTables(tables.t2, tables.t3, (1, 0, 2, 0, 4, *tables.t4[5:]))  # 行政复议 1+0+2+0 ≠ 4
     text, reading = _read(_write("pipe", tmp_path, planted))
     assert any(w.startswith(f"{TABLE_FOUR} {T4_REVIEW}:") and "≠ 总计 4" in w for w in reading.warnings)
-    ref = ReportRef("r1", "report.txt", ISSUER, YEAR)
-    assert answer_from_facts(f"{ISSUER}{YEAR}年行政复议多少件？", ref, reading.facts, text) is None
+    targets = analyse(f"{ISSUER}{YEAR}年行政复议多少件？", []).targets
+
+    def best(text: str, facts: list[Fact]):  # type: ignore[no-untyped-def]
+        values = report_candidates("r1", text, build_search_form(text), [], facts)
+        return rank_targets(targets, values, facts)[0]
+
+    bad = best(text, reading.facts)
+    assert bad is None or all(c.fact is None or c.fact.usable for c in (bad.best.cand, *bad.extra))
     good_text, good = _read(_write("pipe", tmp_path / "good", tables))
-    answer = answer_from_facts(f"{ISSUER}{YEAR}年行政复议多少件？", ref, good.facts, good_text)
-    assert answer is not None and "3件" in answer.answer
+    answer = best(good_text, good.facts)
+    assert answer is not None and answer.best.template and answer.best.cand.value == "3件"
 
 
 def test_crawled_text_cut_into_cells_by_the_identities(tmp_path: Path) -> None:

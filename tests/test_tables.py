@@ -8,8 +8,6 @@ from pathlib import Path
 import docx
 import pytest
 
-from assistant.answer.cells import match_cell
-from assistant.answer.facts import ReportRef, answer_across_reports, answer_from_facts
 from index.load import load_file
 from index.tables import (
     FACTS_SCHEMA,
@@ -42,23 +40,18 @@ from index.tables.labels import (
     T3_COLUMNS,
     T3_DISCLOSED,
     T3_NEW,
-    T3_NOT_PROCESSED_LEAVES,
     T3_OTHER,
-    T3_OTHER_LEAVES,
     T3_PARTLY,
     T3_ROWS_2019,
     T3_ROWS_2021,
     T3_TOTAL,
-    T3_UNABLE_LEAVES,
     T3_WITHHELD,
     T3_WITHHELD_LEAVES,
     T4_COLUMNS,
-    T4_CORRECTED,
     T4_REVIEW,
     T4_ROWS,
     T4_SUIT_AFTER_REVIEW,
     T4_SUIT_DIRECT,
-    T4_TOTAL,
     TABLE_FOUR,
     TABLE_THREE,
     TABLE_TWO,
@@ -492,130 +485,3 @@ def test_render_and_json() -> None:
 
 
 # ---------------------------------------------------------------- answers
-
-
-def test_match_cell() -> None:
-    cases = {
-        "2024年淮安市新收多少政府信息公开申请？": (TABLE_THREE, T3_NEW, "总计"),
-        "上年结转了多少件申请？": (TABLE_THREE, T3_CARRIED_IN, "总计"),
-        "予以公开多少件？": (TABLE_THREE, T3_DISCLOSED, "总计"),
-        "部分公开的有几件": (TABLE_THREE, T3_PARTLY, "总计"),
-        "不予公开的有多少件？": (TABLE_THREE, T3_WITHHELD, "总计"),
-        "结转下年度继续办理的有多少": (TABLE_THREE, T3_CARRIED_OUT, "总计"),
-        "淮安市2024年行政复议多少件？": (TABLE_FOUR, T4_REVIEW, T4_TOTAL),
-        "行政复议纠正了几件": (TABLE_FOUR, T4_REVIEW, T4_CORRECTED),
-        "行政处罚有多少件": (TABLE_TWO, T2_PENALTY, T2_DECISIONS),
-        "2024年淮安市行政事业性收费金额是多少？": (TABLE_TWO, T2_FEES, T2_FEE_AMOUNT),
-        "本年制发了多少件行政规范性文件？": (TABLE_TWO, T2_NORMATIVE, T2_ISSUED),
-        "自然人新收申请多少件": (TABLE_THREE, T3_NEW, "自然人"),
-        "2024年淮安市政府收取了多少政府信息公开信息处理费？": ("正文", "信息处理费", "收取金额"),
-        "逾期未按收费通知要求缴纳费用的申请有几件": (TABLE_THREE, T3_OTHER_LEAVES[1], "总计"),
-        "屬於國家秘密不予公開的有幾件": (TABLE_THREE, T3_WITHHELD_LEAVES[0], "总计"),
-    }
-    for question, expected in cases.items():
-        query = match_cell(question)
-        assert query is not None, question
-        assert (query.table, query.row, query.column) == expected, question
-    two = match_cell("淮安市2024年行政复议多少件，纠正了几件？")
-    assert two is not None and [(i.row, i.column) for i in two.items] == [
-        (T4_REVIEW, T4_TOTAL),
-        (T4_REVIEW, T4_CORRECTED),
-    ]
-    suits = match_cell("行政诉讼有多少件？")
-    assert suits is not None and suits.items[0].row_sets == ((T4_SUIT_DIRECT, T4_SUIT_AFTER_REVIEW),)
-    for question in (
-        "联系电话是多少？",
-        "主动公开了多少条政府信息？",
-        "公开了多少条行政处罚信息？",
-        "2022年上海市主动公开了多少件市政府规章？",
-        "年报什么时候发布的？",
-        "存在哪些问题？",
-    ):
-        assert match_cell(question) is None, question
-    assert match_cell("不予处理的申请有多少件").items[0].row_sets == (("三（五）不予处理",), T3_NOT_PROCESSED_LEAVES)  # type: ignore[union-attr]
-    assert match_cell("本机关不掌握相关政府信息的有几件").row == T3_UNABLE_LEAVES[0]  # type: ignore[union-attr]
-
-
-def _report(text: str, issuer: str, year: int, report_id: str) -> tuple[ReportRef, list[Fact], str]:
-    form = build_search_form(text)
-    return (
-        ReportRef(report_id, f"{report_id}.txt", issuer, year),
-        read_tables(text, form).facts + read_fee_facts(text, form),
-        text,
-    )
-
-
-def _check_citations(answer, texts: dict[str, str]) -> None:
-    assert answer.citations
-    for n, c in enumerate(answer.citations, 1):
-        assert c.n == n and f"[{n}]" in answer.answer
-        assert texts[c.report_id][c.start : c.end] == c.quote
-
-
-@pytest.mark.skipif(not (SHARED / "eval" / "huaian-2024.pdftotext.txt").is_file(), reason="shared eval not present")
-def test_answer_from_facts_cites_the_row_verbatim() -> None:
-    text = (SHARED / "eval" / "huaian-2024.pdftotext.txt").read_text(encoding="utf-8")
-    ref, facts, _ = _report(text, "淮安市人民政府", 2024, "huaian")
-    expected = {
-        "2024年淮安全市共受理了多少件政府信息公开申请？": "3119件",
-        "2024年淮安市政府信息公开行政复议中结果被纠正的有多少件？": "64件",
-        "2024年淮安市行政事业性收费金额是多少？": "96171.6万元",
-        "2024年淮安市政府收取了多少政府信息公开信息处理费？": "3940元",
-        "淮安市2024年行政处罚多少件？": "3985758件",
-        "淮安市2024年不予公开多少件？": "178件",
-        "淮安市2024年行政诉讼多少件？": "46件",
-    }
-    for question, value in expected.items():
-        answer = answer_from_facts(question, ref, facts, text)
-        assert answer is not None, question
-        assert value in answer.answer and "淮安市人民政府" in answer.answer and "2024年" in answer.answer
-        assert not answer.abstained and answer.issuer == "淮安市人民政府" and answer.year == 2024
-        _check_citations(answer, {"huaian": text})
-    both = answer_from_facts("淮安市2024年行政复议多少件，纠正了几件？", ref, facts, text)
-    assert both is not None and "351件" in both.answer and "64件" in both.answer
-    assert len(both.citations) == 1 and "351" in both.citations[0].quote
-    fee = answer_from_facts("2024年淮安市政府收取了多少政府信息公开信息处理费？", ref, facts, text)
-    assert fee is not None and fee.citations[0].quote == "全年收取政府信息公开信息处理费 3940 元"
-    assert answer_from_facts("联系电话是多少？", ref, facts, text) is None
-    assert answer_from_facts("上年结转了多少件申请？", ref, [], text) is None  # no facts: the text answerer's turn
-
-
-def test_answer_across_reports_one_value_per_year() -> None:
-    reports = []
-    for year, seed in ((2023, 1), (2021, 4), (2022, 9)):
-        t3 = _t3_values(T3_ROWS_2021, seed=seed)
-        reports.append(
-            (_report(_pipe_report(t3, T3_ROWS_2021), "南京市高淳区人民政府", year, f"gc{year}"), t3[T3_NEW][6])
-        )
-    answer = answer_across_reports("高淳区2021年到2023年新收申请数的变化", [r for r, _ in reports])
-    assert answer is not None
-    by_year = {r[0].year: v for r, v in reports}
-    for year in (2021, 2022, 2023):
-        assert f"{year}年{by_year[year]}件" in answer.answer
-    assert answer.answer.index("2021年") < answer.answer.index("2022年") < answer.answer.index("2023年")
-    delta = by_year[2023] - by_year[2021]
-    assert f"{'增加' if delta > 0 else '减少'}了{abs(delta)}件" in answer.answer or (
-        delta == 0 and "没有变化" in answer.answer
-    )
-    assert len(answer.citations) == 3 and {c.year for c in answer.citations} == {2021, 2022, 2023}
-    _check_citations(answer, {r[0].report_id: r[2] for r, _ in reports})
-
-
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
-def test_answer_across_reports_who_charged_fees() -> None:
-    huaian = (SHARED / "eval" / "huaian-2024.pdftotext.txt").read_text(encoding="utf-8")
-    changzhou = (CORPUS / "changzhou-jgsw-2021.txt").read_text(encoding="utf-8")
-    silent = (CORPUS / "009.txt").read_text(encoding="utf-8")
-    reports = [
-        _report(huaian, "淮安市人民政府", 2022, "a"),
-        _report(changzhou, "常州市机关事务管理局", 2022, "b"),
-        _report(silent, "南京市高淳区人民政府", 2022, "c"),
-    ]
-    answer = answer_across_reports("2022年哪些单位收取了信息处理费？", reports)
-    assert answer is not None and answer.kind == "fee"
-    assert "淮安市人民政府2022年收取3940元[1]" in answer.answer
-    assert "常州市机关事务管理局2022年[2]" in answer.answer and "未收取" in answer.answer
-    assert "南京市高淳区人民政府" in answer.answer  # named as not saying
-    _check_citations(answer, {"a": huaian, "b": changzhou, "c": silent})
-    one = answer_from_facts("2021年常州市机关事务管理局信息公开收费了吗？", *reports[1])
-    assert one is not None and "未收取任何费用" in one.answer

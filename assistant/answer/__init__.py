@@ -1,18 +1,15 @@
-"""Answering an analysed question, behind one interface (:class:`~assistant.answer.base.Answerer`).
+"""Answering an analysed question: candidate values of the reports in scope, ranked against each target.
 
-* :func:`~assistant.answer.text.answer_from_text` — the exact value typed extraction finds in the
-  retrieved passages (:mod:`~assistant.answer.contacts`, :mod:`~assistant.answer.counts`,
-  shared scoring in :mod:`~assistant.answer.values`), or an abstention;
-* :func:`~assistant.answer.facts.answer_from_table_facts` — count and fee questions that map to
-  table cells (:mod:`~assistant.answer.cells`), answered from stored 表二/三/四 and 信息处理费 facts;
-  None when they do not apply.
-
-The service runs both and prefers the facts answer (in the report's own words when the prose
-agrees, see :mod:`assistant.service`).
+* :mod:`~assistant.answer.candidates` — every typed value of a report with its label, and its
+  table cells (built once per report);
+* :mod:`~assistant.answer.rank` — the one scoring function;
+* :mod:`~assistant.answer.cells` — the template slot a target names, read from the facts;
+* :mod:`~assistant.answer.sections` — problems of section 五, other matters of 六, "无";
+* :mod:`~assistant.answer.compose` — the answer sentence and its citations;
+* :func:`~assistant.answer.extract.answer_extractive` — the answerer the service calls.
 """
 
 from assistant.answer.base import AnswerContext, Answerer
-from assistant.answer.facts import answer_from_table_facts
-from assistant.answer.text import abstain_text, answer_from_text
+from assistant.answer.extract import abstain_text, answer_extractive, values_in_scope
 
-__all__ = ["AnswerContext", "Answerer", "abstain_text", "answer_from_table_facts", "answer_from_text"]
+__all__ = ["AnswerContext", "Answerer", "abstain_text", "answer_extractive", "values_in_scope"]

@@ -12,9 +12,10 @@ arithmetic written out (``2021年比2020年多4件（12-8=4）``); what is missi
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
-from assistant.compare.core import Comparison, Figure, ReportRef, Status, difference, ranking
+from assistant.compare.core import Comparison, Difference, Figure, ReportRef, Status, difference, ranking
 from assistant.compare.intent import ComparisonRequest, Shape
 from assistant.types import Answer, AnswerKind, AnswerMethod, Citation
 from index.tables.labels import TABLE_SECTIONS
@@ -79,15 +80,23 @@ def _who(figure: Figure, one_issuer: bool, one_year: bool = False) -> str:
     return figure.issuer if one_year or not figure.year else f"{figure.issuer}{figure.when}"
 
 
-def missing_sentence(figures: Sequence[Figure], *, one_issuer: bool, one_year: bool = False) -> str:
+#: ``absent`` when the reports' texts were read too (not only their tables).
+ABSENT_IN_TEXT = "的报告中未找到该数据"
+
+
+def missing_sentence(
+    figures: Sequence[Figure], *, one_issuer: bool, one_year: bool = False, text_read: bool = False
+) -> str:
     """``2020年的报告未索引；X2021年的报告表格中未见该数据`` for the figures without a value ("" if none).
 
-    ``one_issuer``: name the years only; ``one_year``: name the bodies only."""
+    ``one_issuer``: name the years only; ``one_year``: name the bodies only; ``text_read``: the texts
+    were read too (``的报告中未找到该数据``)."""
     parts: list[str] = []
     for status in (Status.NOT_INDEXED, Status.ABSENT, Status.FAILED):
         names = [_who(f, one_issuer, one_year) for f in figures if f.status == status]
         if names:
-            parts.append("、".join(dict.fromkeys(names)) + MISSING_WORDS[status])
+            words = ABSENT_IN_TEXT if status == Status.ABSENT and text_read else MISSING_WORDS[status]
+            parts.append("、".join(dict.fromkeys(names)) + words)
     return "；".join(parts)
 
 
@@ -110,8 +119,10 @@ def _close(sentences: list[str]) -> str:
     return "".join(s if s.endswith("。") else s + "。" for s in sentences if s)
 
 
-def series_answer(question: str, comparison: Comparison) -> Answer:
-    """Each body's figures by year: ``X行政复议总计：2021年3件[1]，2022年1件[2]。``; then what is missing."""
+def series_answer(question: str, comparison: Comparison, *, changes: bool = False) -> Answer:
+    """Each body's figures by year: ``X行政复议总计：2021年3件[1]，2022年1件[2]。``; then what is missing.
+
+    ``changes``: each year's difference from the year before it that has a figure, the arithmetic shown."""
     citer = Citer(comparison.cell.table)
     one_issuer = len(comparison.issuers) == 1
     sentences: list[str] = []
@@ -121,7 +132,11 @@ def series_answer(question: str, comparison: Comparison) -> Answer:
             continue
         pieces = "，".join(f"{f.when}{f.shown}{citer.marks(f)}" for f in found)
         sentences.append(f"{issuer}{comparison.cell.label}：{pieces}")
-    sentences.append(missing_sentence(comparison.missing, one_issuer=one_issuer))
+        steps = [difference(b, a) for a, b in itertools.pairwise(found)] if changes else []
+        said = [_step(d) for d in steps if d is not None and d.first.year != d.second.year]
+        if said:
+            sentences.append("变化：" + "，".join(said))
+    sentences.append(missing_sentence(comparison.missing, one_issuer=one_issuer, text_read=comparison.text_read))
     return _answer(question, comparison, _close(sentences), citer)
 
 
@@ -147,7 +162,7 @@ def difference_answer(question: str, comparison: Comparison, first: int, second:
                     f"{first}年比{second}年{more}{_amount(abs(diff.delta), diff.first.unit)}（{diff.expression}）"
                 )
         else:
-            gone = missing_sentence([f for f in figures if not f.ok], one_issuer=True)
+            gone = missing_sentence([f for f in figures if not f.ok], one_issuer=True, text_read=comparison.text_read)
             who = "" if found else issuer
             parts.append(f"{who}{gone}，无法计算两年之差" if gone else f"{who}无法计算两年之差")
         sentences.append("；".join(parts))
@@ -176,9 +191,18 @@ def bodies_difference_answer(question: str, comparison: Comparison, first: str, 
         if a is not None and b is not None and a.year != b.year:
             parts.append("注意两者年度不同")
     else:
-        gone = missing_sentence([f for f in figures if not f.ok], one_issuer=False)
+        gone = missing_sentence([f for f in figures if not f.ok], one_issuer=False, text_read=comparison.text_read)
         parts.append(f"{gone}，无法计算两者之差" if gone else "无法计算两者之差")
     return _answer(question, comparison, _close(["；".join(parts)]), citer)
+
+
+def _step(diff: Difference) -> str:
+    """``2022年比2021年少2件（3-1=2）`` (``…持平`` when equal)."""
+    first, second = diff.first.when, diff.second.when
+    if diff.delta == 0:
+        return f"{first}与{second}持平（{diff.expression}）"
+    more = "多" if diff.more else "少"
+    return f"{first}比{second}{more}{_amount(abs(diff.delta), diff.first.unit)}（{diff.expression}）"
 
 
 def _amount(value: float, unit: str) -> str:
@@ -212,7 +236,11 @@ def ranking_answer(question: str, comparison: Comparison, *, most: bool = True, 
             sentences.append(
                 f"{scope}只有{name(only)}的报告有{comparison.cell.label}数据：{only.shown}{citer.marks(only)}"
             )
-            sentences.append(missing_sentence(comparison.missing, one_issuer=by_year, one_year=not by_year))
+            sentences.append(
+                missing_sentence(
+                    comparison.missing, one_issuer=by_year, one_year=not by_year, text_read=comparison.text_read
+                )
+            )
             return _answer(question, comparison, _close(sentences), citer)
         if len(top) == 1:
             head = f"{name(top[0])}（{top[0].shown}）{citer.marks(top[0])}"
@@ -224,7 +252,9 @@ def ranking_answer(question: str, comparison: Comparison, *, most: bool = True, 
         if len(top) + len(rest) < len(ranked):
             sentence += "，其余从略"
         sentences.append(sentence)
-    sentences.append(missing_sentence(comparison.missing, one_issuer=by_year, one_year=not by_year))
+    sentences.append(
+        missing_sentence(comparison.missing, one_issuer=by_year, one_year=not by_year, text_read=comparison.text_read)
+    )
     return _answer(question, comparison, _close(sentences), citer)
 
 
@@ -237,7 +267,7 @@ def answer_comparison(question: str, request: ComparisonRequest, comparison: Com
     elif request.shape == Shape.BODIES_DIFFERENCE:
         answer = bodies_difference_answer(question, comparison, *request.issuers[:2])
     else:
-        answer = series_answer(question, comparison)
+        answer = series_answer(question, comparison, changes=request.changes)
     answer.notes.extend(request.notes)
     if request.notes and not answer.abstained:
         answer.answer += "（" + "；".join(request.notes) + "）"

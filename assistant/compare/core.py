@@ -9,7 +9,9 @@ Pure functions over facts already read (no catalogue, no UI). Rules:
 * Each figure cites its row(s) verbatim: one span from the first to the last row it sums when that
   is short (:data:`MAX_QUOTE`), else each row.
 * What was asked and is not there is named: a body × year with no indexed report is
-  ``not_indexed``; a report whose tables lack the cell is ``absent``.
+  ``not_indexed``; a report whose tables lack the cell is ``absent``, unless the caller reads the
+  figure from its text (``stated``, e.g. "全年共收到申请130件"): it is then a ``text`` figure citing
+  that clause (no 勾稽 check applies to it).
 * Several reports of one body and year (two copies of one report): the first that gives a figure,
   preferring one whose cells passed the identities.
 
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -70,6 +72,7 @@ class Status(StrEnum):
     """What a comparison found for one body and year."""
 
     OK = "ok"
+    TEXT = "text"  # the report's tables lack the cell; its text states the figure (cited)
     FAILED = "failed"  # the cell is in an arithmetic identity that does not hold: not used
     ABSENT = "absent"  # the report's tables do not carry the cell
     NOT_INDEXED = "not_indexed"  # no report of this body and year is indexed
@@ -92,7 +95,7 @@ class Figure:
 
     @property
     def ok(self) -> bool:
-        return self.status == Status.OK and self.value is not None
+        return self.status in (Status.OK, Status.TEXT) and self.value is not None
 
     @property
     def shown(self) -> str:
@@ -110,6 +113,7 @@ class Comparison:
 
     cell: Cell
     figures: list[Figure] = field(default_factory=list)
+    text_read: bool = False  # reports whose tables lack the cell were read for it in their text too
 
     @property
     def found(self) -> list[Figure]:
@@ -225,8 +229,43 @@ def figure_of(cell: Cell, data: ReportData) -> Figure:
     return Figure(ref.name, ref.year, status, cell.unit, report=ref, warnings=warnings)
 
 
+@dataclass(frozen=True)
+class Stated:
+    """A figure a report's text states: the value and the clause (original offsets) that states it.
+
+    ``none``: the clause says there was none ("全年未收到申请"): the value is 0 without the digit."""
+
+    value: float
+    start: int
+    end: int
+    none: bool = False
+
+
+def stated_figure(cell: Cell, data: ReportData, stated: Stated) -> Figure | None:
+    """A ``text`` figure from the clause ``stated`` names, when the clause is inside the text and shows the number."""
+    ref = data.ref
+    if not (0 <= stated.start < stated.end <= len(data.text)):
+        return None
+    quote = data.text[stated.start : stated.end]
+    if not stated.none and format_value(stated.value) not in re.sub(r"[,，\s]", "", quote):
+        return None
+    warnings = report_warnings(data.facts)
+    return Figure(
+        ref.name,
+        ref.year,
+        Status.TEXT,
+        cell.unit,
+        stated.value,
+        ref,
+        ((stated.start, stated.end, quote),),
+        None,
+        (),
+        warnings,
+    )
+
+
 def _preference(figure: Figure) -> tuple[int, int]:
-    order = {Status.OK: 0, Status.FAILED: 1, Status.ABSENT: 2, Status.NOT_INDEXED: 3}
+    order = {Status.OK: 0, Status.TEXT: 1, Status.FAILED: 2, Status.ABSENT: 3, Status.NOT_INDEXED: 4}
     return order[figure.status], 0 if figure.check == Check.PASSED else 1
 
 
@@ -237,16 +276,21 @@ def compare(
     cell: Cell,
     reports: Iterable[ReportData],
     wanted: Iterable[tuple[str, int | None]] = (),
+    stated: Callable[[ReportRef], Stated | None] | None = None,
 ) -> Comparison:
     """The cell in every report, one figure per body × year (sorted by body, then year).
 
     ``wanted`` are the body × year pairs that were asked for: a pair no report covers becomes a
-    ``not_indexed`` figure, so the answer can say "2020年的报告未索引".
+    ``not_indexed`` figure, so the answer can say "2020年的报告未索引". ``stated`` reads the figure
+    from the text of a report whose tables lack the cell (None: tables only).
     """
     best: dict[tuple[str, int | None], Figure] = {}
     order: list[tuple[str, int | None]] = []
     for data in reports:
         figure = figure_of(cell, data)
+        if figure.status == Status.ABSENT and stated is not None:
+            said = stated(data.ref)
+            figure = (stated_figure(cell, data, said) if said is not None else None) or figure
         key = (figure.issuer, figure.year)
         if key not in best:
             order.append(key)
@@ -259,7 +303,7 @@ def compare(
             best[(issuer, year)] = Figure(issuer, year, Status.NOT_INDEXED, cell.unit)
     first_seen = {issuer: k for k, (issuer, _) in reversed(list(enumerate(order)))}
     keys = sorted(best, key=lambda k: (first_seen[k[0]], k[1] or 0))
-    return Comparison(cell, [best[k] for k in keys])
+    return Comparison(cell, [best[k] for k in keys], text_read=stated is not None)
 
 
 def difference(first: Figure, second: Figure) -> Difference | None:

@@ -11,8 +11,9 @@ comparison (it is then answered as any other question). Shapes, first match wins
   year asked (else the latest year any of them has). Of a place's government and its office, the
   government's report counts when it has one. ``哪一年…最多`` ranks one body's years instead.
 * **difference** — two years and a difference word (比/多/少/增加…), or one year and
-  ``比上年``: the first year named minus the second (``2021年比2020年``); a span
-  (``2021年到2023年``) is the later minus the earlier.
+  ``比上年``: the year asked about minus the year it is measured against (``2021年比2020年``,
+  ``相比2020年，2021年…``, ``2021年与2020年相比``: 2021 minus 2020); a span (``2021年到2023年``) is
+  the later minus the earlier.
 * **series** — a body and several years: a span, two or more years, ``近三年`` (the three
   calendar years ending with the latest year indexed for that body: reports come out a year
   later, so the calendar year of the question is rarely indexed; a year of that window with no
@@ -22,13 +23,14 @@ comparison (it is then answered as any other question). Shapes, first match wins
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 from assistant.compare.cells import Cell
 from assistant.compare.vocab import (
     ANY_BODY,
+    BASE_YEAR,
     BODY_KIND_BY_WORD,
     DATE_YEAR_AFTER,
     DATE_YEAR_BEFORE,
@@ -38,6 +40,7 @@ from assistant.compare.vocab import (
     LEAST,
     PREVIOUS_YEAR,
     RANKING,
+    ROW_WORDS,
     SERIES,
     SUPERLATIVE,
     WHICH,
@@ -48,6 +51,8 @@ from assistant.compare.vocab import (
     number_of_years,
 )
 from assistant.query.issuers import Body, IssuerIndex, ReportScope, resolve_reports
+from assistant.query.targets import Target, split_targets
+from assistant.types import AnswerKind
 from index.identity.vocab import GOVERNMENT, OFFICE
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -80,7 +85,10 @@ class ComparisonRequest:
     wanted: tuple[tuple[str, int | None], ...] = ()
     most: bool = True
     scope_words: str = ""  # ranking: what was ranked ("淮安市各区县"), for the answer
+    changes: bool = False  # series: the question asks how the figure changed (变化/增减…): each step's difference
     notes: tuple[str, ...] = field(default=(), compare=False)  # how the request was read (logs, staff)
+    #: the question analysis' target the cell was read from (a report whose tables lack the cell may state it in prose)
+    target: Target | None = field(default=None, compare=False)
 
 
 def cell_of(spec: Any) -> Cell | None:
@@ -96,6 +104,42 @@ def cell_of(spec: Any) -> Cell | None:
     if not rows or not columns or table is None:
         return None
     return Cell(table, tuple(tuple(r) for r in rows), tuple(tuple(c) for c in columns), str(spec.label), str(spec.unit))
+
+
+#: Kinds of target a comparison can be about: counts and amounts; a ranking ("哪个区县…最多") has no "多少".
+COMPARABLE_KINDS = frozenset({AnswerKind.COUNT, AnswerKind.ADMIN_FEE, AnswerKind.FEE, AnswerKind.GENERAL})
+
+
+def comparison_target(target: Target) -> Target | None:
+    """The target as a comparison reads it, with the template slot it names (None: it names none).
+
+    Its own slot; else its words read as a count (a ranking is no "多少" question: 哪个区县收到的申请
+    最多); else a row only comparisons word (:data:`ROW_WORDS`: 多收了多少申请)."""
+    if target.kind not in COMPARABLE_KINDS:
+        return None
+    if target.cell is not None:
+        return target
+    texts = [
+        target.text,
+        *(pattern.sub(words, target.text) for pattern, words in ROW_WORDS if pattern.search(target.text)),
+    ]
+    for text in texts:
+        as_count = split_targets(text, [AnswerKind.COUNT])
+        if len(as_count) == 1 and as_count[0].cell is not None:
+            return as_count[0]
+    return None
+
+
+def request_of(folded: str, scope: ReportScope, index: IssuerIndex, targets: list[Target]) -> ComparisonRequest | None:
+    """The comparison an analysed question asks for (:func:`read_request` on the slot of its one target);
+    None when it asks for one value, or for several values (those are answered one by one)."""
+    if len(targets) != 1:
+        return None
+    target = comparison_target(targets[0])
+    if target is None:
+        return None
+    request = read_request(folded, scope, index, cell_of(target.cell))
+    return replace(request, target=target) if request is not None else None
 
 
 def _years(folded: str) -> list[int]:
@@ -147,7 +191,11 @@ def _difference(folded: str, bodies: list[Body], cell: Cell) -> ComparisonReques
     if span:
         first, second = sorted((int(span.group(1)), int(span.group(2))), reverse=True)
     elif len(years) >= 2:
-        first, second = years[0], years[1]
+        base = BASE_YEAR.search(folded)
+        second = int(base.group(1) or base.group(2)) if base else years[1]
+        if second not in years[:2]:
+            second = years[1]
+        first = next(y for y in years if y != second)
     elif len(years) == 1 and PREVIOUS_YEAR.search(folded):
         first, second = years[0], years[0] - 1
     else:
@@ -186,7 +234,7 @@ def _series(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest | 
     names = tuple(b.name for b in bodies)
     chosen = sorted(wanted_years) if wanted_years is not None else indexed
     return ComparisonRequest(
-        Shape.RANKING if WHICH_YEAR.search(folded) and _ranks(folded) else Shape.SERIES,
+        Shape.RANKING if len(bodies) == 1 and _ranks(folded) else Shape.SERIES,
         cell,
         names,
         tuple(chosen),
@@ -194,6 +242,7 @@ def _series(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest | 
         tuple((n, y) for n in names for y in chosen) if wanted_years is not None else (),
         most=not LEAST.search(folded),
         scope_words=f"{names[0]}各年度中，" if len(names) == 1 else "",
+        changes=bool(DIFFERENCE.search(folded)),
         notes=(note,) if note else (),
     )
 
@@ -213,8 +262,8 @@ def _fits(body: Body, kind: BodyKind) -> bool:
 
 
 def _ranking(folded: str, scope: ReportScope, index: IssuerIndex, cell: Cell) -> ComparisonRequest | None:
-    if WHICH_YEAR.search(folded) and scope.issuers:
-        return None  # one body's years: a series ranked by year (see _series)
+    if scope.issuers and (WHICH_YEAR.search(folded) or SERIES.search(folded)):
+        return None  # one body's years ("哪一年最多", "各年度排名"): a series ranked by year (see _series)
     kind = _kind(folded)
     places = [m for m in index.mentions(folded) if m.places]
     place = places[-1] if places else None
@@ -260,20 +309,22 @@ def _one_per_place(bodies: list[Body], year: int) -> list[Body]:
 # ---------------------------------------------------------------- several bodies named
 
 
-def _named_bodies(folded: str, index: IssuerIndex) -> list[Body]:
+def _named_bodies(folded: str, index: IssuerIndex) -> list[tuple[Body, int | None]]:
     """Bodies named one by one ("淮安市和洪泽区", "平潭比常州"): each piece between joining words resolved
-    on its own; two or more distinct bodies, in the order named, or [] when the question names fewer."""
+    on its own; two or more distinct bodies, in the order named, each with the one year its piece names
+    ("淮安市2024年和洪泽区2023年") or None; [] when the question names fewer."""
     pieces = [p for p in JOINERS.split(folded) if p]
     if len(pieces) < 2:
         return []
-    found: list[Body] = []
+    found: list[tuple[Body, int | None]] = []
     for piece in pieces:
         scope = resolve_reports(piece, index)
         if scope.matched_by != "name" or len(scope.issuers) != 1:
             continue
         body = index.bodies.get(scope.issuers[0])
-        if body is not None and body not in found:
-            found.append(body)
+        if body is not None and all(body != b for b, _ in found):
+            own = _years(piece)
+            found.append((body, own[0] if len(own) == 1 else None))
     return found if len(found) >= 2 else []
 
 
@@ -285,19 +336,28 @@ def _latest(body: Body, years: list[int]) -> list[tuple[int | None, str]]:
     return dated[-1:] if dated else body.reports[-1:]
 
 
-def _across_named(folded: str, bodies: list[Body], cell: Cell) -> ComparisonRequest:
+def _across_named(folded: str, named: list[tuple[Body, int | None]], cell: Cell) -> ComparisonRequest:
     """Bodies the question names one by one: which is larger (哪个多), how much larger (A比B多多少), or each figure.
 
-    Years: those asked (each body × year is wanted), else each body's latest report."""
-    years = _years(folded)
-    chosen = [(b, _latest(b, years)) for b in bodies]
+    Years: each body's own when every piece names one ("淮安市2024年和洪泽区2023年"), else those asked
+    (each body × year is wanted), else each body's latest report."""
+    bodies = [b for b, _ in named]
     names = tuple(b.name for b in bodies)
+    own = [y for _, y in named]
+    paired = all(y is not None for y in own) and len(set(own)) > 1
+    if paired:
+        chosen = [(b, _latest(b, [y])) for b, y in named if y is not None]
+        wanted = tuple((b.name, y) for b, y in named)
+        years = sorted({y for y in own if y is not None})
+    else:
+        years = _years(folded)
+        chosen = [(b, _latest(b, years)) for b in bodies]
+        wanted = tuple((n, y) for n in names for y in years)
     ids = tuple(r for _, reports in chosen for _, r in reports)
-    wanted = tuple((n, y) for n in names for y in years)
     which = WHICH_MORE.search(folded)
     if _ranks(folded) or which:
         least = bool(LEAST.search(folded)) or bool(which and which.group(1) in "少低小")
         return ComparisonRequest(Shape.RANKING, cell, names, tuple(years), ids, wanted, most=not least)
-    if DIFFERENCE.search(folded) and "比" in folded and len(years) <= 1:
+    if DIFFERENCE.search(folded) and "比" in folded and (len(years) <= 1 or paired):
         return ComparisonRequest(Shape.BODIES_DIFFERENCE, cell, names[:2], tuple(years), ids, wanted)
     return ComparisonRequest(Shape.SERIES, cell, names, tuple(sorted(years)), ids, wanted)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant.compare.answer import answer_comparison
 from assistant.compare.cells import Cell
-from assistant.compare.core import Comparison, ReportData, ReportRef, compare
+from assistant.compare.core import Comparison, ReportData, ReportRef, Stated, compare
 from assistant.compare.intent import ComparisonRequest
 from assistant.types import Answer
 from index.storage.catalogue import Catalogue, ReportRecord
@@ -126,13 +126,15 @@ def answer_request(
     catalogue: Catalogue,
     by_id: Mapping[str, ReportRecord] | None = None,
     text_of: Callable[[str], str] | None = None,
+    stated: Callable[[ReportRef], Stated | None] | None = None,
 ) -> Answer:
     """Read the request's reports and answer it (:func:`assistant.compare.answer.answer_comparison`).
 
     ``by_id``: the visible reports by id (a snapshot's; the catalogue's are read when not given);
-    ``text_of``: where report texts come from (see :func:`report_data`)."""
+    ``text_of``: where report texts come from (see :func:`report_data`); ``stated``: the figure a report
+    whose tables lack the cell states in its text (see :func:`assistant.compare.core.compare`)."""
     if by_id is None:
         by_id = {r.id: r for r in catalogue.reports()}
     records = [by_id[i] for i in request.report_ids if i in by_id]
-    comparison = compare(request.cell, report_data(catalogue, records, text_of), request.wanted)
+    comparison = compare(request.cell, report_data(catalogue, records, text_of), request.wanted, stated)
     return answer_comparison(question, request, comparison)

@@ -22,6 +22,7 @@ from index.tables.model import Check, format_value
 
 STATUS_WORDS = {
     Status.OK: "已采用",
+    Status.TEXT: "表格中未见，取自报告正文",
     Status.FAILED: "勾稽未通过，未采用",
     Status.ABSENT: "报告表格中未见该数据",
     Status.NOT_INDEXED: "报告未索引",

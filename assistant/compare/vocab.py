@@ -21,6 +21,10 @@ DIFFERENCE = re.compile(r"比(?!例|率|重)|较|增加|减少|增长|下降|上
 #: A year that is a date in the question, not a year asked about: "结转到2026年", "截至2025年12月".
 DATE_YEAR_BEFORE = re.compile(r"(?:截至|截止|结转到?|转到|转至|延至|于)\s*$")
 DATE_YEAR_AFTER = re.compile(r"^\s*\d{1,2}\s*月")
+#: The year a difference is measured against: "比2020年", "相比2019年，…", "与2019年相比" (the other year comes first).
+BASE_YEAR = re.compile(
+    r"(?:相比|相较|较|对比|比)于?\s*((?:19|20)\d{2})\s*年|(?:与|和|同|跟)\s*((?:19|20)\d{2})\s*年度?(?:相比|比较|对比|相较)"
+)
 #: "比上年/比去年": the year before the year asked.
 PREVIOUS_YEAR = re.compile(r"(?:比|较|相比|对比)(?:上一?年度?|去年|前一年)")
 #: "近三年/最近3年/过去五年": the latest N years (N in digits or Chinese numerals).
@@ -36,6 +40,12 @@ WHICH_MORE = re.compile(r"(?:哪个|哪一个|哪家|谁)[^，。？?]{0,20}?(?:
 JOINERS = re.compile(r"以及|[和与及、跟同或]|(?<!相)比")
 #: A year span: "2021年到2023年", "2021-2023年", "2021至2023年".
 YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?度?\s*(?:到|至|-|~|—)\s*((?:19|20)\d{2})\s*年")
+
+#: Wordings of a row the question analysis has no template term for, used by comparisons only
+#: ("多收了多少申请", "申请收得最多"): pattern over the masked question -> the words the analysis reads as that row.
+ROW_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"收(?:了|的|到|得)?(?=[^，。?？|]{0,8}申请)|(?<=申请)([^，。?？|]{0,6})收"), r"\1收到"),
+)
 
 CHINESE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 

@@ -7,8 +7,8 @@ date); the ruling lines of tables are found and erased and the cells laid out ap
 (:mod:`index.load.ocr_grid`); the ``tesseract`` binary reads the page (``--psm 6``: one block of text, so a table row stays one
 line; one thread, ``OMP_THREAD_LIMIT=1``, which is faster than OpenMP on a busy machine) and
 its TSV word boxes are put back into lines and ``cell | cell`` table rows (:mod:`index.load.ocr_layout`).
-Cells where a number belongs but none was read, and lines in a large type (titles), are read
-a second time on their own.
+Cells where a number belongs (digits only, with the English model), and lines in a large type
+(titles), are read a second time on their own.
 
 The result is the page's extracted text like any other loader's: citations quote it verbatim.
 Every word's confidence is kept, and the report gets a warning starting with
@@ -52,9 +52,11 @@ DPI = 300
 #: Pixels a rendered page may have (an A3 page at 300 DPI is 17.4 M); larger pages are rendered smaller.
 MAX_PIXELS = 40_000_000
 LANGUAGE = "chi_sim"
-#: Second reading of table cells where a number belongs but the Chinese model read none: digits only,
-#: with Tesseract's English model when installed (Debian's tesseract-ocr depends on it).
+#: Second reading of table cells where a number belongs: digits only, with Tesseract's English model
+#: when installed (Debian's tesseract-ocr depends on it), which misreads small digits less often.
 DIGITS_LANGUAGE, DIGITS = "eng", "0123456789.-"
+#: The second reading enlarges the cells.
+DIGITS_SCALE = 2.0
 BINARY_PACKAGE = "tesseract-ocr"
 MODEL_PACKAGE = "tesseract-ocr-chi-sim"
 #: Rule sizes in millimetres at the page's scale: shortest horizontal / vertical rule, thickest rule,
@@ -232,9 +234,9 @@ def render_page(document: object, index: int, dpi: int) -> tuple[np.ndarray, int
 
 def ocr_image(gray: np.ndarray, *, binary: str, dpi: int, timeout: float) -> OcrPage:
     """OCR one grey page image: erase the rules, cut out the cells (:mod:`index.load.ocr_grid`), run
-    Tesseract, read suspect cells and large lines again, lay the words out (:mod:`index.load.ocr_layout`)."""
+    Tesseract, read number cells and large lines again, lay the words out (:mod:`index.load.ocr_layout`)."""
     from index.load.ocr_grid import compose, find_rules, table_cells
-    from index.load.ocr_layout import clean_cells, large_lines, page_text, read_digits, suspect_numbers
+    from index.load.ocr_layout import clean_cells, large_lines, number_cells, page_text, read_digits
 
     deadline = time.monotonic() + timeout
     mm = dpi / 25.4
@@ -259,14 +261,21 @@ def ocr_image(gray: np.ndarray, *, binary: str, dpi: int, timeout: float) -> Ocr
     in_cell = clean_cells(in_cell)
 
     numbers: dict[Cell, str] = {}
-    suspects = suspect_numbers(composite, in_cell, rules.tolerance)
+    suspects = number_cells(composite, in_cell, rules.tolerance)
     if suspects:
         crops = [(composite.image[p.y : p.y + p.height, p.x : p.x + p.width], p.left, p.top) for p in suspects]
         language = DIGITS_LANGUAGE if DIGITS_LANGUAGE in _languages(binary) else LANGUAGE
         again = _read_again(
-            crops, binary=binary, dpi=dpi, deadline=deadline, gap=gap, language=language, config=_DIGITS_ONLY
+            crops,
+            binary=binary,
+            dpi=dpi,
+            deadline=deadline,
+            gap=gap,
+            language=language,
+            config=_DIGITS_ONLY,
+            scale=DIGITS_SCALE,
         )
-        numbers = read_digits([(p.cell, found) for p, found in zip(suspects, again, strict=True)])
+        numbers = read_digits([(p.cell, found) for p, found in zip(suspects, again, strict=True)], in_cell)
         log.debug("digits-only reading of %d cells: %d numbers", len(suspects), len(numbers))
 
     large = large_lines(free)
@@ -302,24 +311,44 @@ def _read_again(
     gap: int,
     language: str = LANGUAGE,
     config: tuple[str, ...] = (),
+    scale: float = 1.0,
+    psm: int = 6,
 ) -> list[list[Word]]:
-    """Each crop (image, left, top on the page) read again on a sheet of its own: its words, in page coordinates."""
+    """Each crop (image, left, top on the page) read again on a sheet of its own, enlarged ``scale`` times:
+    its words, in page coordinates."""
+    import numpy as np
+    from PIL import Image
+
     from index.load.ocr_grid import stack
 
-    sheet, places = stack([crop for crop, _, _ in crops], gap)
+    images = [crop for crop, _, _ in crops]
+    if scale != 1.0:
+        images = [
+            np.asarray(
+                Image.fromarray(crop).resize(
+                    (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale))),
+                    Image.Resampling.LANCZOS,
+                )
+            )
+            for crop in images
+        ]
+    sheet, places = stack(images, gap)
     words = run_tesseract(
-        sheet, binary=binary, dpi=dpi, timeout=deadline - time.monotonic(), language=language, config=config
+        sheet, binary=binary, dpi=dpi, timeout=deadline - time.monotonic(), language=language, config=config, psm=psm
     )
     out: list[list[Word]] = []
-    for (crop, left, top), (x, y) in zip(crops, places, strict=True):
-        dx, dy = left - x, top - y
-        out.append(
-            [
-                replace(w, left=w.left + dx, right=w.right + dx, top=w.top + dy, bottom=w.bottom + dy)
-                for w in words
-                if y <= w.cy < y + crop.shape[0] and x <= w.cx < x + crop.shape[1]
-            ]
-        )
+    for image, (_, left, top), (x, y) in zip(images, crops, places, strict=True):
+
+        def back(w: Word, x: int = x, y: int = y, left: int = left, top: int = top) -> Word:
+            return replace(
+                w,
+                left=left + round((w.left - x) / scale),
+                right=left + round((w.right - x) / scale),
+                top=top + round((w.top - y) / scale),
+                bottom=top + round((w.bottom - y) / scale),
+            )
+
+        out.append([back(w) for w in words if y <= w.cy < y + image.shape[0] and x <= w.cx < x + image.shape[1]])
     return out
 
 
@@ -347,8 +376,10 @@ def run_tesseract(
     timeout: float,
     language: str = LANGUAGE,
     config: tuple[str, ...] = (),
+    psm: int = 6,
 ) -> list[Word]:
-    """Tesseract's word boxes (TSV level 5) for a grey image, within ``timeout`` seconds."""
+    """Tesseract's word boxes (TSV level 5) for a grey image, within ``timeout`` seconds (``psm``: its page
+    segmentation mode, 6 a block of text, 8 a single word)."""
     from PIL import Image
 
     from index.load.ocr_grid import Word
@@ -357,7 +388,7 @@ def run_tesseract(
         raise OverLimit(current_budget().limits.timeout_message())
     buffer = io.BytesIO()
     Image.fromarray(gray).save(buffer, format="PPM")  # binary PGM: read by Tesseract from stdin, no encoding cost
-    command = [binary, "stdin", "stdout", "-l", language, "--psm", "6", "--dpi", str(dpi)]
+    command = [binary, "stdin", "stdout", "-l", language, "--psm", str(psm), "--dpi", str(dpi)]
     command += ["-c", "tessedit_do_invert=0", *config, "tsv"]
     try:
         done = subprocess.run(command, input=buffer.getvalue(), capture_output=True, timeout=timeout, env=_env())

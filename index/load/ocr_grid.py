@@ -277,6 +277,20 @@ def _distance(x: float, spot: Placed) -> float:
     return 0.0 if spot.x <= x < spot.x + spot.width else min(abs(x - spot.x), abs(x - spot.x - spot.width))
 
 
+def _whiten_edge_lines(region: np.ndarray, ink: int, share: float = 0.8) -> None:
+    """Whiten what is left of a cell's rules along its edges: rows (columns) near the edge inked across
+    most of the cell's width (height). A lone ``1`` sitting on such a line is taken for a speck."""
+    dark = region < ink
+    height, width = dark.shape
+    band = max(2, min(height, width) // 6)
+    for y in [*range(band), *range(height - band, height)]:
+        if 0 <= y < height and dark[y].sum() >= share * width:
+            region[y] = 255
+    for x in [*range(band), *range(width - band, width)]:
+        if 0 <= x < width and dark[:, x].sum() >= share * height:
+            region[:, x] = 255
+
+
 def compose(clean: np.ndarray, cells: list[Cell], *, gap: int, ink: int, inset: int = 4, min_ink: int = 8) -> Composite:
     """Cut each table cell's ink out of the (rule-free) page and lay the cells out below it.
 
@@ -299,6 +313,7 @@ def compose(clean: np.ndarray, cells: list[Cell], *, gap: int, ink: int, inset: 
         region[taken[top:bottom, left:right]] = 255
         taken[top:bottom, left:right] = True
         page[top:bottom, left:right] = 255
+        _whiten_edge_lines(region, ink)
         ys, xs = np.nonzero(region < ink)
         if len(ys) < min_ink:
             continue
