@@ -184,6 +184,17 @@ def test_summed_rows_are_quoted_as_one_span_and_table_four_cells_compare() -> No
     assert review.quotes[0][2] in reports[0].text
 
 
+def test_a_table_figure_cites_its_table_section_even_when_sections_were_parsed_wrong() -> None:
+    text = template_report("甲县人民政府", 2023, new_requests=9)
+    wrong = ({"key": "二", "title": "二、主动公开政府信息情况", "start": 0, "end": len(text)},)
+    ref = ReportRef("r", "甲县.txt", "甲县人民政府", 2023, wrong)
+    report = ReportData(ref, read_tables(text, build_search_form(text)).facts, text)
+    answer = series_answer("q", compare(cell("本年新收"), [report]))
+    assert [c.section for c in answer.citations] == ["三、收到和处理政府信息公开申请情况"]
+    review = series_answer("q", compare(cell("行政复议"), [report]))
+    assert review.citations[0].section == "四、政府信息公开行政复议、行政诉讼情况"
+
+
 # ---------------------------------------------------------------- through a real index
 
 

