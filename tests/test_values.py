@@ -165,6 +165,7 @@ def test_content_words_drop_question_words_and_keep_template_terms_whole() -> No
 def test_units_that_answer_each_other() -> None:
     assert unit_fit("件", "份") == 1.0
     assert unit_fit("条", "篇") == 0.5
+    assert unit_fit("篇", "个") == 0.5  # "多少篇解读" where the report counts "18个"
     assert unit_fit("件", "项") == 0.0
     assert unit_fit("件", "万元") == 0.0
     assert unit_fit(None, "条") == 1.0
@@ -247,6 +248,14 @@ def test_words_leading_a_list_label_each_item_and_an_item_keeps_only_its_own_ter
     listed = "办结申请60件，其中予以公开20件、占33%；不予公开15件、占25%；无法提供5件、占8%。"
     choice = _best("不予公开的申请有几件？", listed)[0]
     assert choice is not None and choice.best.cand.value == "15件"
+
+
+def test_an_answer_label_starts_at_a_word() -> None:
+    from assistant.answer.compose import tidy_label
+
+    assert tidy_label("一是全年受理依申请公开") == "受理依申请公开"
+    long_head = "围绕“示例产业高质量发展”“建设示例地区重要产业科技创新高地的若干政策”等新闻发布会"
+    assert tidy_label(long_head) == "新闻发布会"
 
 
 def test_unit_asked_is_a_filter() -> None:
@@ -431,9 +440,10 @@ def test_contacts_dates_and_fees_in_the_reports_words(values_index: Assistant) -
     assert "2024-01-26" in date.answer and "2024-03-02" not in date.answer
     fee = values_index.ask("样例市生态环境局2023年信息公开收费了吗？")
     _verified(values_index, fee)
-    assert "未发生收费" in fee.answer
+    assert fee.answer.startswith("没有。") and "未发生收费" in fee.answer  # a yes/no question is answered yes or no
     charged = values_index.ask("样例县2021年收取了多少信息处理费？")
     assert "80元" in charged.answer
+    assert values_index.ask("样例县2021年是否收取了信息处理费？").answer.startswith("有。")
 
 
 def test_problems_and_empty_sections(values_index: Assistant) -> None:
@@ -469,6 +479,17 @@ def test_ask_is_fast_once_warm(values_index: Assistant, tmp_path: Path) -> None:
         values_index.ask("样例县2022年主动公开了多少条政府信息？")
     answer = values_index.ask("样例县2022年主动公开了多少条政府信息？")
     assert answer.timings_ms["answer"] < 200  # candidates are built once per report, then only scored
+
+
+def test_a_short_form_of_the_body_after_its_place_is_no_content() -> None:
+    """ "福州" named the body; "示贸片区管委会" abbreviates the rest of its name: no content words."""
+    from assistant.query import _name_spans
+
+    name = "中国(示例)示范贸易区福州片区管理委员会"
+    question = "福州示贸片区管委会2024年网站主动公开了几条信息"
+    assert _name_spans(question, [(0, 2)], [name]) == [(0, 9)]
+    assert _name_spans("福州片区办理了多少件", [(0, 2)], ["福州片区管理办公室"]) == [(0, 4)]  # 办 alone is no name
+    assert _name_spans("福州网站主动公开", [(0, 2)], [name]) == [(0, 2)]
 
 
 def test_a_typed_value_of_a_named_report_is_found_without_embedding_the_question(values_index: Assistant) -> None:

@@ -271,7 +271,7 @@ def compose_answer(
         text = subject + "，".join(pieces) + ending
     else:
         prefix = ""
-        if analysis.yes_no and len(pieces) == 1 and analysis.kind == K.COUNT:
+        if analysis.yes_no and len(pieces) == 1 and analysis.kind in (K.COUNT, K.FEE):
             prefix = "没有。" if zero_flags[0] else "有。"
         text = prefix + subject + "，".join(pieces) + ending
     if missing and pieces:

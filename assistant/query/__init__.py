@@ -34,6 +34,7 @@ from assistant.query.issuers import (
 )
 from assistant.query.kinds import CONTACT_KINDS, DATE_KINDS, detect_kinds
 from assistant.query.targets import MASK, CellSpec, Target, split_targets
+from assistant.query.terms import word_starts
 from assistant.query.vocabulary import VOCAB, written_form
 from assistant.types import AnswerKind
 from index.storage.catalogue import ReportRecord
@@ -119,7 +120,8 @@ def analyse(
     if index is None:
         index = IssuerIndex(reports, {})
     scope: ReportScope = resolve_reports(folded, index, issuer=issuer, year=year, context=context)
-    residual = written_form(_residual(folded, scope.mention_spans))  # masked first: spans index ``folded``
+    spans = _name_spans(folded, scope.mention_spans, scope.issuers)
+    residual = written_form(_residual(folded, spans))  # masked first: spans index ``folded``
     kinds = detect_kinds(residual)
     change = bool(VOCAB.change.search(residual))
     if change and len(scope.years) >= 2:  # "…的变化" across years: the change is computed, not looked up
@@ -148,6 +150,36 @@ def analyse(
         residual=residual,
         comparison=request_of(folded, scope, index, targets),
     )
+
+
+#: How a body's name ends (a short form after the place: 自贸片区管委会, 卫健委, 政府办).
+ORGAN_END = re.compile(r"(?:会|委|局|厅|办|室|院|部|处|所|站|中心|政府|街道|镇|乡|区|县|市)$")
+
+
+def _name_spans(folded: str, spans: list[tuple[int, int]], issuers: list[str]) -> list[tuple[int, int]]:
+    """The issuer's mention spans, each run on over the words right after it that abbreviate the
+    rest of the resolved body's name ("福州" + "自贸片区管委会" for 中国(福建)自由贸易试验区福州片区
+    管理委员会): characters in the name's order, ending like a body's name and at a word's end, two or more."""
+    if not issuers or not spans:
+        return spans
+    starts: set[int] | None = None
+    out = []
+    for start, end in spans:
+        best = end
+        for name in issuers:
+            at, i = 0, end
+            while i < len(folded) and "\u4e00" <= folded[i] <= "\u9fff":
+                found = name.find(folded[i], at)
+                if found < 0:
+                    break
+                at, i = found + 1, i + 1
+                if i - end >= 2 and ORGAN_END.search(folded[end:i]):
+                    if starts is None:
+                        starts = word_starts(folded)
+                    if i == len(folded) or not "\u4e00" <= folded[i] <= "\u9fff" or i in starts:
+                        best = max(best, i)  # a whole word: "片区办理" keeps 办理
+        out.append((start, best))
+    return out
 
 
 def _residual(folded: str, mention_spans: list[tuple[int, int]]) -> str:
