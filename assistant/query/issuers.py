@@ -338,9 +338,12 @@ class IssuerIndex:
             if place is None or not _TOWNSHIP_END.match(folded[mention.end + len(place.name) :]):
                 continue
             following = starts.get(mention.end)
-            if following is not None and following.places:
-                if any(p.indexed for p in following.places) or following.end >= mention.end + len(place.name):
-                    continue  # an indexed street, or a longer division, speaks for itself
+            if (
+                following is not None
+                and following.places
+                and (any(p.indexed for p in following.places) or following.end >= mention.end + len(place.name))
+            ):
+                continue  # an indexed street, or a longer division, speaks for itself
             meaning = _Meaning("place", place.name, place.level, place.kind)
             added.append(Mention.of(mention.end, mention.end + len(place.name), place.name, (meaning,)))
         if not added:
