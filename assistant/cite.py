@@ -21,29 +21,48 @@ TRIM = " \t\r\n\u3000,，;；。、|:：()（）"
 
 
 class ReportTexts:
-    """Original texts and search forms of reports, cached (they are immutable per report id)."""
+    """Original texts and search forms of reports, cached (they are immutable per report id).
+
+    The search form (an offset map over the whole report) is built only when a citation needs it:
+    answers that only read a report's text (table facts across many reports) never pay for it.
+    """
 
     def __init__(self, catalogue: Catalogue, size: int = 64) -> None:
         self.catalogue = catalogue
-        self._cache: OrderedDict[str, tuple[str, SearchForm]] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[str, SearchForm | None]] = OrderedDict()
         self._size = size
         self._lock = Lock()
 
-    def get(self, report_id: str) -> tuple[str, SearchForm]:
+    def _cached(self, report_id: str) -> tuple[str, SearchForm | None] | None:
         with self._lock:
             if report_id in self._cache:
                 self._cache.move_to_end(report_id)
                 return self._cache[report_id]
-        text = self.catalogue.report_text(report_id)
-        form = build_search_form(text)
+        return None
+
+    def _store(self, report_id: str, text: str, form: SearchForm | None) -> None:
         with self._lock:
             self._cache[report_id] = (text, form)
+            self._cache.move_to_end(report_id)
             while len(self._cache) > self._size:
                 self._cache.popitem(last=False)
+
+    def get(self, report_id: str) -> tuple[str, SearchForm]:
+        cached = self._cached(report_id)
+        if cached is not None and cached[1] is not None:
+            return cached[0], cached[1]
+        text = cached[0] if cached is not None else self.catalogue.report_text(report_id)
+        form = build_search_form(text)
+        self._store(report_id, text, form)
         return text, form
 
     def text(self, report_id: str) -> str:
-        return self.get(report_id)[0]
+        cached = self._cached(report_id)
+        if cached is not None:
+            return cached[0]
+        text = self.catalogue.report_text(report_id)
+        self._store(report_id, text, None)
+        return text
 
 
 def original_span(texts: ReportTexts, passage: Passage, start: int, end: int) -> tuple[int, int]:

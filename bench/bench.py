@@ -113,8 +113,10 @@ def load_sources() -> tuple[list[Source], str]:
 
 
 def place_stem(k: int) -> str:
-    """The k-th synthetic two-character place stem (distinct for k < len(PLACE_CHARS) ** 2)."""
+    """The k-th synthetic place stem: two characters, then a third from k = len(PLACE_CHARS) ** 2 on."""
     n = len(PLACE_CHARS)
+    if k >= n * n:
+        return place_stem(k % (n * n)) + PLACE_CHARS[(k // (n * n) - 1) % n]
     a, b = PLACE_CHARS[k % n], PLACE_CHARS[(k // n + k % n + 1) % n]
     if a == b:
         b = PLACE_CHARS[(PLACE_CHARS.index(b) + 1) % n]

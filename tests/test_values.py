@@ -165,6 +165,7 @@ def test_content_words_drop_question_words_and_keep_template_terms_whole() -> No
 def test_units_that_answer_each_other() -> None:
     assert unit_fit("件", "份") == 1.0
     assert unit_fit("条", "篇") == 0.5
+    assert unit_fit("篇", "个") == 0.5  # "多少篇解读" where the report counts "18个"
     assert unit_fit("件", "项") == 0.0
     assert unit_fit("件", "万元") == 0.0
     assert unit_fit(None, "条") == 1.0
@@ -247,6 +248,14 @@ def test_words_leading_a_list_label_each_item_and_an_item_keeps_only_its_own_ter
     listed = "办结申请60件，其中予以公开20件、占33%；不予公开15件、占25%；无法提供5件、占8%。"
     choice = _best("不予公开的申请有几件？", listed)[0]
     assert choice is not None and choice.best.cand.value == "15件"
+
+
+def test_an_answer_label_starts_at_a_word() -> None:
+    from assistant.answer.compose import tidy_label
+
+    assert tidy_label("一是全年受理依申请公开") == "受理依申请公开"
+    long_head = "围绕“示例产业高质量发展”“建设示例地区重要产业科技创新高地的若干政策”等新闻发布会"
+    assert tidy_label(long_head) == "新闻发布会"
 
 
 def test_unit_asked_is_a_filter() -> None:

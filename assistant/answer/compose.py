@@ -32,7 +32,7 @@ CONTACT_WORDS = {
     K.CONTACT_ORG: "对报告有疑问可联系的单位",  # "author": see statement()
 }
 LEADING = re.compile(
-    r"^(?:[\s,，、;；:：(（)）|]|其中|另外|此外|同时|并且|以及|全年|本年度|本年|今年|当年|年内|"
+    r"^(?:[\s,，、;；:：(（)）|”」》]|[一二三四五六七八九十]是|等|其中|另外|此外|同时|并且|以及|全年|本年度|本年|今年|当年|年内|"
     r"(?:19|20)\d{2}年度?|共计|合计|累计|总计|一共|共|总共|此外|经统计|据统计|截至目前|截至年底)+"
 )
 TRAILING = re.compile(r"(?:[\s,，、:：(（“\"|]|共计|合计|累计|总计|一共|共|为|达到|达|是|约|近|超过|超|计|有)+$")
@@ -50,9 +50,9 @@ def tidy_label(label: str) -> str:
         label = TRAILING.sub("", label)
     if len(label) > MAX_LABEL:
         label = label[-MAX_LABEL:]
-        cut = re.search(r"[,，、;；]", label)
+        cut = re.search(r"[,，、;；”」》]", label)
         if cut and cut.end() < len(label) - 3:
-            label = label[cut.end() :]
+            label = TRAILING.sub("", LEADING.sub("", label[cut.end() :]))
     return label
 
 

@@ -521,6 +521,8 @@ def base_unit(unit: str) -> str:
 GENERIC_COUNTERS: dict[str, frozenset[str]] = {
     "个": frozenset({"件", "项", "条", "家", "次", "份"}),
     "次": frozenset({"件", "场"}),
+    "篇": frozenset({"个", "件"}),  # 政策解读 "多少篇" as a report counts them: 21个
+    "条": frozenset({"个"}),
 }
 
 

@@ -57,6 +57,15 @@ class LexicalIndex:
             return np.zeros(len(self.chunk_ids), dtype=np.float32)
         return np.asarray(self.model.get_scores(known), dtype=np.float32)
 
+    def chunks_of(self, report_ids: Iterable[str]) -> list[str]:
+        """The chunk ids of ``report_ids`` (reports this index does not hold have none)."""
+        out: list[str] = []
+        for rid in report_ids:
+            span = self.slices.get(rid)
+            if span is not None:
+                out.extend(self.chunk_ids[span[0] : span[1]])
+        return out
+
     def mask(self, report_ids: Iterable[str]) -> np.ndarray:
         """A boolean mask over the documents of these reports (cost: one slice per report)."""
         out = np.zeros(len(self.chunk_ids), dtype=bool)

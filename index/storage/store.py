@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 #: A stale embedded Chroma client is reopened at most this often (it reloads the HNSW index).
 REOPEN_INTERVAL_S = 5.0
+#: a scoped dense search over at most this many chunks ranks them exactly (vectors read by id)
+#: instead of a filtered HNSW query, whose cost grows with the whole collection
+EXACT_SCOPE_CHUNKS = 1500
 
 
 class Store:
@@ -166,7 +169,13 @@ class Store:
             try:
                 if scope is not None:
                     ids = sorted(r for r in scope if r in safe)
-                    hits = vectors.search(query_vector, k, ids) if ids else []
+                    chunk_ids = snapshot.lexical.chunks_of(ids)
+                    if not ids:
+                        hits = []
+                    elif len(chunk_ids) <= EXACT_SCOPE_CHUNKS:
+                        hits = vectors.nearest_among(query_vector, k, chunk_ids)
+                    else:
+                        hits = vectors.search(query_vector, k, ids)
                 else:
                     hits = vectors.search(query_vector, k + 32, None)
             except InternalError as exc:
