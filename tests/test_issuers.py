@@ -244,6 +244,8 @@ def test_a_range_of_years_keeps_every_report_in_it(index: IssuerIndex) -> None:
         ("润州区宝塔路街道2023年收到多少申请", "润州区宝塔路街道"),  # a street below the district, not indexed
         ("镇江市润州区金山镇的电话是多少", "镇江市润州区金山镇"),
         ("润州区和平街道办事处的地址", "润州区和平街道办事处"),
+        ("示例县统计局的联系电话是多少", "示例县统计局"),  # a division no gazetteer lists: not another 统计局
+        ("示例市人民政府2023年收到多少申请", "示例市人民政府"),
     ],
 )
 def test_a_body_no_report_carries_is_unknown(index: IssuerIndex, question: str, unknown: str) -> None:
@@ -256,6 +258,12 @@ def test_generic_words_never_decide(index: IssuerIndex) -> None:
     assert scope.report_ids == [] and not scope.issuer_mentioned and not scope.unknown_mentions
     scope = _ask(index, "2023年人民政府办公室收到多少申请")
     assert not scope.issuer_mentioned and scope.matched_by == "year"
+
+
+def test_question_words_before_a_unit_name_no_place(index: IssuerIndex) -> None:
+    for question in ("哪个区政府2023年收到的申请最多", "全市2023年收到多少申请", "各乡镇2023年主动公开了多少条"):
+        scope = _ask(index, question)
+        assert not scope.unknown_mentions and scope.matched_by == "year", (question, scope)
 
 
 def test_mention_spans_cover_the_issuer_words(index: IssuerIndex) -> None:

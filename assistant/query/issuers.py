@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
-from index.identity.names import distinctive, fold_name, split_issuer, township_at
+from index.identity.names import Place, distinctive, division_at, fold_name, split_issuer, township_at
 from index.identity.store import (
     ALIAS,
     ALT_PLACE,
@@ -71,6 +71,8 @@ _ADMINISTRATIVE = ("admin", "township")
 _SHORT_STEM = 2
 #: What may follow a township named in a question: its organ, a year, or the end of the name.
 _TOWNSHIP_END = re.compile(r"^(?:\d|[年的]|办事处|办|人民政府|政府|党政|党工委|便民|[,，。?？、\s]|$)")
+#: What may follow a division no key names, besides an organ: its government or a year.
+_DIVISION_END = re.compile(r"^(?:人民政府|政府|\d{4}年)")
 _STEM_CONTEXT = re.compile(r"^(?:\d|[年的]|人民政府|政府|市|区|县|省|镇|乡|街道|[\u4e00-\u9fff]{0,6}?(?:局|委|厅|办))")
 
 
@@ -323,33 +325,45 @@ class IssuerIndex:
                 continue
             chosen.append(mention)
             reach = mention.end
-        return self._with_townships(chosen, folded)
+        return self._with_unlisted_places(chosen, folded)
 
     @staticmethod
-    def _with_townships(chosen: list[Mention], folded: str) -> list[Mention]:
-        """Add a township or street written right after a county or city (高淳区淳溪街道) that no key
-        names: the gazetteer stops at counties, and without it the county's own report would answer."""
+    def _with_unlisted_places(chosen: list[Mention], folded: str) -> list[Mention]:
+        """Add the places a question writes that no key names: a township or street after its county
+        or city (高淳区淳溪街道; the gazetteer stops at counties), and a division the question starts with,
+        written with its unit and followed by an organ, its government or a year (示例县统计局). Without
+        them the county's, or another place's, report would answer."""
         starts = {m.start: m for m in chosen}
         added: list[Mention] = []
+        division = division_at(folded, 0)
+        if division is not None and not any(m.places and m.start < len(division.name) for m in chosen):
+            organ = starts.get(len(division.name))
+            if (organ is not None and organ.organs) or _DIVISION_END.match(folded[len(division.name) :]):
+                added.append(IssuerIndex._unlisted(0, division))
         for mention in chosen:
             if not any(p.place_kind in _ADMINISTRATIVE and p.level in (2, 3) for p in mention.places):
                 continue
-            place = township_at(folded, mention.end)
-            if place is None or not _TOWNSHIP_END.match(folded[mention.end + len(place.name) :]):
+            pos = mention.end
+            place = township_at(folded, pos)
+            if place is None or not _TOWNSHIP_END.match(folded[pos + len(place.name) :]):
                 continue
-            following = starts.get(mention.end)
+            following = starts.get(pos)
             if (
                 following is not None
                 and following.places
-                and (any(p.indexed for p in following.places) or following.end >= mention.end + len(place.name))
+                and (any(p.indexed for p in following.places) or following.end >= pos + len(place.name))
             ):
                 continue  # an indexed street, or a longer division, speaks for itself
-            meaning = _Meaning("place", place.name, place.level, place.kind)
-            added.append(Mention.of(mention.end, mention.end + len(place.name), place.name, (meaning,)))
+            added.append(IssuerIndex._unlisted(pos, place))
         if not added:
             return chosen
         kept = [m for m in chosen if not any(a.start < m.end and m.start < a.end for a in added)]
         return sorted([*kept, *added], key=lambda m: m.start)
+
+    @staticmethod
+    def _unlisted(pos: int, place: Place) -> Mention:
+        meaning = _Meaning("place", place.name, place.level, place.kind)
+        return Mention.of(pos, pos + len(place.name), place.name, (meaning,))
 
     @staticmethod
     def _confirmed(mention: Mention, folded: str) -> bool:

@@ -61,6 +61,10 @@ NATIONAL_PREFIX = "中华人民共和国"
 _NOT_IN_STEM = ("政府", "委员会", "管委会", "办公室", "办事处", "局", "厅", "部", "和", "与", "及")
 #: A "township" whose stem starts with a collective word or ends in a unit is a common noun (各乡镇, 全县街道).
 _COLLECTIVE = re.compile(r"^(?:各|全|本|该|每|所有|下辖|辖区)|[乡镇]$")
+#: Stems of a "division" that are question or deictic words, not names (哪个区, 这个县, 所在市, 其他区).
+_NOT_A_NAME = re.compile(
+    r"^(?:哪|这|那|各|全|本|该|我|每|其他|其它|所在|当地|本地|外地|所有|下辖|辖区|什么)|[省市县区乡镇]"
+)
 _BRACKETS = re.compile(r"\(([^()]{1,40})\)")
 _GOVERNMENT_HEAD = re.compile(r"^(?:人民政府|政府|办事处|党政|党委|党工委|管理委员会|管委会|\(|$)")
 
@@ -219,6 +223,21 @@ def township_at(s: str, pos: int) -> Place | None:
     if not m or not _stem_ok(m.group(1)) or _COLLECTIVE.search(m.group(1)):
         return None
     return Place(m.group(0), m.group(1), 4, TOWNSHIP)
+
+
+def division_at(s: str, pos: int) -> Place | None:
+    """A county, city or province written at ``pos`` by its unit suffix alone (``示例县``), whether or
+    not the gazetteer knows it; a stem that is a question or collective word (哪个区, 全市) is none.
+
+    >>> p = division_at("示例县统计局的电话", 0); (p.name, p.level, p.kind)
+    ('示例县', 3, 'admin')
+    >>> division_at("哪个区政府", 0) is None
+    True
+    """
+    m = _admin_pattern().match(s, pos)
+    if not m or not _stem_ok(m.group(1)) or _NOT_A_NAME.search(m.group(1)):
+        return None
+    return Place(m.group(0), m.group(1), _level_of_suffix(m.group(2)), ADMIN)
 
 
 def _place_follows(s: str, pos: int, prior: list[Place]) -> bool:
