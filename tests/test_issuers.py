@@ -204,6 +204,8 @@ def _ask(index: IssuerIndex, question: str, **kwargs: object) -> ReportScope:
         ("润州区政府2023年主动公开了多少条", "rz23"),  # 区政府 for 区人民政府
         ("润州区2023年主动公开了多少条", "rz23"),  # the place only: its government, not its 发改局
         ("润州区发改局2023年的电话", "rzfg23"),  # two bodies of one place: the organ named
+        ("润州区七里甸街道2023年的地址", "street23"),  # an indexed street after its district
+        ("润州区各乡镇2023年主动公开了多少条", "rz23"),  # 乡镇 is no township's name
         ("镇江市2023年的政府信息公开申请有多少", "city23"),  # not a 卫健委, 科委 or a district of the city
         ("丹阳市政府办公室2021年的地址", "office21"),
         ("丹阳市2021年的地址", "office21"),  # the government's office stands in for the place
@@ -239,6 +241,9 @@ def test_a_range_of_years_keeps_every_report_in_it(index: IssuerIndex) -> None:
         ("镇江市丹徒区2023年收到多少申请", "镇江市丹徒区"),  # another district: 润州区 contradicts, the city is above
         ("南京市科委2023年收到多少申请", "南京市科委"),  # another city of the same level
         ("润州区教育局2023年的电话", "润州区教育局"),  # another organ of an indexed place
+        ("润州区宝塔路街道2023年收到多少申请", "润州区宝塔路街道"),  # a street below the district, not indexed
+        ("镇江市润州区金山镇的电话是多少", "镇江市润州区金山镇"),
+        ("润州区和平街道办事处的地址", "润州区和平街道办事处"),
     ],
 )
 def test_a_body_no_report_carries_is_unknown(index: IssuerIndex, question: str, unknown: str) -> None:

@@ -46,7 +46,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
 from assistant.query.vocabulary import asked_years
-from index.identity.names import distinctive, fold_name, split_issuer
+from index.identity.names import distinctive, fold_name, split_issuer, township_at
 from index.identity.store import (
     ALIAS,
     ALT_PLACE,
@@ -73,6 +73,8 @@ _ADMINISTRATIVE = ("admin", "township")
 #: A gazetteer stem this short is a question word too often (城关, 新华): it names a place only
 #: when an organ, a unit or a year follows it.
 _SHORT_STEM = 2
+#: What may follow a township named in a question: its organ, a year, or the end of the name.
+_TOWNSHIP_END = re.compile(r"^(?:\d|[年的]|办事处|办|人民政府|政府|党政|党工委|便民|[,，。?？、\s]|$)")
 _STEM_CONTEXT = re.compile(r"^(?:\d|[年的]|人民政府|政府|市|区|县|省|镇|乡|街道|[\u4e00-\u9fff]{0,6}?(?:局|委|厅|办))")
 
 
@@ -336,7 +338,33 @@ class IssuerIndex:
                 continue
             chosen.append(mention)
             reach = mention.end
-        return chosen
+        return self._with_townships(chosen, folded)
+
+    @staticmethod
+    def _with_townships(chosen: list[Mention], folded: str) -> list[Mention]:
+        """Add a township or street written right after a county or city (高淳区淳溪街道) that no key
+        names: the gazetteer stops at counties, and without it the county's own report would answer."""
+        starts = {m.start: m for m in chosen}
+        added: list[Mention] = []
+        for mention in chosen:
+            if not any(p.place_kind in _ADMINISTRATIVE and p.level in (2, 3) for p in mention.places):
+                continue
+            place = township_at(folded, mention.end)
+            if place is None or not _TOWNSHIP_END.match(folded[mention.end + len(place.name) :]):
+                continue
+            following = starts.get(mention.end)
+            if (
+                following is not None
+                and following.places
+                and (any(p.indexed for p in following.places) or following.end >= mention.end + len(place.name))
+            ):
+                continue  # an indexed street, or a longer division, speaks for itself
+            meaning = _Meaning("place", place.name, place.level, place.kind)
+            added.append(Mention.of(mention.end, mention.end + len(place.name), place.name, (meaning,)))
+        if not added:
+            return chosen
+        kept = [m for m in chosen if not any(a.start < m.end and m.start < a.end for a in added)]
+        return sorted([*kept, *added], key=lambda m: m.start)
 
     @staticmethod
     def _confirmed(mention: Mention, folded: str) -> bool:

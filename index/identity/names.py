@@ -59,6 +59,8 @@ ZONE_LEVEL = 3
 NATIONAL_PREFIX = "中华人民共和国"
 #: Words that end a place's stem: an organ inside the stem means the "place" is not one.
 _NOT_IN_STEM = ("政府", "委员会", "管委会", "办公室", "办事处", "局", "厅", "部", "和", "与", "及")
+#: A "township" whose stem starts with a collective word or ends in a unit is a common noun (各乡镇, 全县街道).
+_COLLECTIVE = re.compile(r"^(?:各|全|本|该|每|所有|下辖|辖区)|[乡镇]$")
 _BRACKETS = re.compile(r"\(([^()]{1,40})\)")
 _GOVERNMENT_HEAD = re.compile(r"^(?:人民政府|政府|办事处|党政|党委|党工委|管理委员会|管委会|\(|$)")
 
@@ -203,6 +205,20 @@ def _place_at(s: str, pos: int, prior: list[Place]) -> Place | None:
         if _place_follows(s, m.end(), prior) or (_rest_is_organ(rest) and (rest or not prior)):
             return Place(m.group(0), m.group(1), level, ADMIN)
     return None
+
+
+def township_at(s: str, pos: int) -> Place | None:
+    """A township or street written at ``pos`` (``淳溪街道``, ``水头镇``), by its unit suffix alone.
+
+    >>> township_at("高淳区淳溪街道2022年", 3).name
+    '淳溪街道'
+    >>> township_at("高淳区住房和城乡建设局", 3) is None, township_at("高淳区各乡镇", 3) is None
+    (True, True)
+    """
+    m = _township_pattern().match(s, pos)
+    if not m or not _stem_ok(m.group(1)) or _COLLECTIVE.search(m.group(1)):
+        return None
+    return Place(m.group(0), m.group(1), 4, TOWNSHIP)
 
 
 def _place_follows(s: str, pos: int, prior: list[Place]) -> bool:
