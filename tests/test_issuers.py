@@ -280,6 +280,71 @@ def test_follow_up_keeps_the_issuer_and_year_of_the_previous_turn(index: IssuerI
     assert scope.report_ids == ["kw23"]
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("镇江市卫健委有几件申请拖到2024年才办", "wjw23"),  # no report year asked: the latest report
+        ("镇江市卫健委2022年有几件申请结转到2023年办理", "wjw22"),
+        ("截至2021年底镇江市卫健委累计公开了多少条", "wjw23"),  # 2021 dates the total, it is not asked
+        ("镇江卫健委2020年前受理的申请有几件顺延至2023年", "wjw23"),
+    ],
+)
+def test_a_year_that_dates_an_event_is_not_the_report_year(index: IssuerIndex, question: str, expected: str) -> None:
+    scope = _ask(index, question)
+    assert scope.report_ids[:1] == [expected] and not scope.missing_year, (question, scope)
+
+
+#: Organs of one kind at two levels: a county's under its city, a district's, and a city's own.
+LEVELS = [
+    ("byscj23", "扬州市宝应县市场监督管理局", 2023),
+    ("jdwjw23", "江都区卫生健康委员会", 2023),
+    ("tzscj23", "泰州市市场监督管理局", 2023),
+]
+
+
+@pytest.fixture(scope="module")
+def levels() -> IssuerIndex:
+    records, names = [], {}
+    for report_id, issuer, year in LEVELS:
+        text = template_report(issuer=issuer, year=year)
+        form = build_search_form(text)
+        parsed = parse_report(text, form)
+        records.append(_record(report_id, parsed.issuer, parsed.year))
+        names[report_id] = name_rows(parsed.issuer, form.text)
+    return IssuerIndex(records, names)
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("扬州市市场监督管理局2023年收到多少申请", "扬州市市场监督管理局"),  # only the county's organ is indexed
+        ("扬州卫健委的电话", "扬州卫健委"),  # the city by its stem
+        ("扬州市卫健委2023年的传真", "扬州市卫健委"),  # only a district's 卫健委
+        ("扬州市政府2023年主动公开了多少条", "扬州市政府"),  # the city's government, not a county body
+        ("泰州市海陵区市场监管局的电话", "泰州市海陵区市场监管局"),  # the reverse: only the city's organ
+        ("海陵区市场监督管理局2023年收到多少申请", "海陵区市场监督管理局"),
+    ],
+)
+def test_an_organ_named_after_a_place_is_that_places_own(levels: IssuerIndex, question: str, unknown: str) -> None:
+    scope = _ask(levels, question)
+    assert scope.report_ids == [] and scope.unknown_mentions == [unknown], scope
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("宝应县市场监管局2023年收到多少申请", "byscj23"),
+        ("扬州市宝应县市场监督管理局的电话", "byscj23"),
+        ("宝应县2023年收到多少申请", "byscj23"),  # the county place alone: its indexed body
+        ("扬州市江都区卫健委的传真", "jdwjw23"),
+        ("泰州市市场监管局2023年的电话", "tzscj23"),
+    ],
+)
+def test_the_organ_of_the_place_named_is_found(levels: IssuerIndex, question: str, expected: str) -> None:
+    scope = _ask(levels, question)
+    assert scope.report_ids[:1] == [expected] and not scope.unknown_mentions, scope
+
+
 def test_the_explicit_issuer_filter_is_exact(index: IssuerIndex) -> None:
     scope = _ask(index, "电话是多少？", issuer="镇江市润州区发展和改革局")
     assert scope.report_ids == ["rzfg23"] and scope.matched_by == "filter"
@@ -296,6 +361,7 @@ def store_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
     write_report(reports, "wjw-2022.txt", template_report("镇江市卫生健康委员会", 2022, phone="0511-22220000"))
     write_report(reports, "wjw-2023.txt", template_report("镇江市卫生健康委员会", 2023, phone="0511-33330000"))
     write_report(reports, "self-2023.txt", self_referring_report("句容市", 2023, phone="0511-87654321"))
+    write_report(reports, "jk-2023.txt", template_report("镇江市京口区市场监督管理局", 2023, phone="0511-44440000"))
     settings = Settings.from_env().with_(data_dir=root / "data")
     results = Indexer(settings).ingest([reports])
     assert all(r.ok for r in results), [(r.source, r.error) for r in results]
@@ -312,6 +378,12 @@ def test_answers_through_the_store_use_short_forms_and_the_latest_year(store_set
     assert "0511-87654321" in answer.answer, answer.answer
     answer = assistant.ask("镇江市丹徒区卫健委2023年的联系电话是多少？")
     assert answer.abstained and "丹徒区" in answer.answer
+    # a city's organ is not its district's: not indexed, and the answer says what is
+    answer = assistant.ask("镇江市市场监管局2023年的联系电话是多少？")
+    assert answer.abstained and "0511-44440000" not in answer.answer, answer.answer
+    assert "镇江市市场监管局" in answer.answer, answer.answer
+    answer = assistant.ask("京口区市场监管局的联系电话是多少？")
+    assert "0511-44440000" in answer.answer, answer.answer
 
 
 def test_the_issuer_index_is_built_once_per_catalogue_generation(store_settings: Settings) -> None:

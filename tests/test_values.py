@@ -386,6 +386,27 @@ def values_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant
         plain_report(issuer="样例县人民政府", year=2021, section_five="无。", fee_words="全年收取信息处理费80元"),
     )
     write_report(reports, "table-2022.txt", template_report(issuer="示例市示例区人民政府", year=2022))
+    # fees: a clause about reductions (减免) beside the one saying what was charged
+    write_report(
+        reports,
+        "fees-2022.txt",
+        template_report(
+            issuer="如东县人民政府",
+            year=2022,
+            extra="对2名生活困难的申请人减免信息处理费共计60元。",
+            info_fee="本年度依规收取信息处理费150元。",
+        ),
+    )
+    write_report(
+        reports,
+        "fees-2023.txt",
+        template_report(
+            issuer="如东县人民政府",
+            year=2023,
+            extra="对生活困难的申请人依法减免费用，全年减免费用0元。",
+            info_fee="本年度本机关没有收取信息处理费。",
+        ),
+    )
     settings = Settings.from_env().with_(data_dir=root / "data")
     results = Indexer(settings).ingest([reports])
     assert all(r.ok for r in results), [(r.source, r.error) for r in results]
@@ -444,6 +465,41 @@ def test_contacts_dates_and_fees_in_the_reports_words(values_index: Assistant) -
     charged = values_index.ask("样例县2021年收取了多少信息处理费？")
     assert "80元" in charged.answer
     assert values_index.ask("样例县2021年是否收取了信息处理费？").answer.startswith("有。")
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "said", "unsaid"),
+    [
+        ("如东县2022年收信息处理费了吗？收了多少？", "有。", "150元", "60元"),
+        ("如东县2022年信息公开收费了吗", "有。", "150元", "60元"),
+        ("如东县2022年信息处理费一共收了多少钱", "", "150元", "60元"),
+        ("如东县收信息处理费了吗？收了多少？", "没有。", "没有收取信息处理费", "减免"),  # no year: the latest
+        ("如东县信息公开收费了吗", "没有。", "没有收取信息处理费", "减免"),
+        ("如东县2022年减免了多少信息处理费", "", "60元", "150元"),  # asked about the reduction itself
+    ],
+)
+def test_a_fee_is_answered_from_what_was_charged_not_a_reduction(
+    values_index: Assistant, question: str, start: str, said: str, unsaid: str
+) -> None:
+    answer = values_index.ask(question)
+    _verified(values_index, answer)
+    assert answer.answer.startswith(start) and said in answer.answer and unsaid not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("如东县有几件申请拖到2024年才办？", 2023),  # the year dates the event: the latest report
+        ("如东县2022年有多少申请结转到2023年办理", 2022),
+        ("截至2019年底如东县主动公开了多少条政府信息", 2023),  # no report of 2019 is asked for
+    ],
+)
+def test_a_year_that_dates_an_event_does_not_choose_the_report(
+    values_index: Assistant, question: str, year: int
+) -> None:
+    answer = values_index.ask(question)
+    _verified(values_index, answer)
+    assert answer.year == year and "没有" not in answer.answer, answer.answer
 
 
 def test_problems_and_empty_sections(values_index: Assistant) -> None:

@@ -17,6 +17,8 @@ A value's *label* is the text between the previous value (or its clause's start)
 (``head``), the text after it up to the next value or the clause's end (``tail``), and the
 sentence before its clause (``context``); "A和B分别…1408条、6502条" hands A to the first value and
 B to the second. Spans are kept as offsets into the report's ORIGINAL text for citations.
+One module because every value shape is found by one pass over the same clauses and labelled by the
+same head/tail/context rule; split by shape, each part would re-read the report.
 """
 
 from __future__ import annotations
@@ -32,7 +34,15 @@ from threading import Lock
 from typing import Any
 
 from assistant.query.terms import CONCEPT_PREFIX, find_concepts, label_keys
-from assistant.query.vocabulary import AUTHOR_ORG, CONTACT_PERSON, COORDINATION, DISTRIBUTIVE, UNITS, VOCAB
+from assistant.query.vocabulary import (
+    AUTHOR_ORG,
+    CONTACT_PERSON,
+    COORDINATION,
+    DISTRIBUTIVE,
+    FEE_REDUCTION,
+    UNITS,
+    VOCAB,
+)
 from assistant.query.vocabulary import CONTACT_ORG as VOCAB_CONTACT_ORG
 from assistant.types import AnswerKind
 from index.tables.labels import PROSE, TABLE_SECTIONS
@@ -257,6 +267,8 @@ def cell_candidates(
             continue  # the arithmetic checks reject this cell: never an answer
         if not (0 <= f.start < f.end <= len(text)):
             continue
+        if f.table == PROSE and FEE_REDUCTION.search(text[f.start : f.end]):
+            continue  # a fee reduced or waived (减免…45元) is not a fee charged
         head = f"{f.row}{f.column}" if f.table != PROSE else f"信息处理费{f.column}"
         context = TABLE_SECTIONS.get(f.table, str(f.table))
         cand = Candidate(

@@ -10,6 +10,8 @@ floor: the answer is an abstention.
 
 Across reports ("2021年到2023年…的变化", "哪些单位收取了信息处理费") the same ranking runs per
 report and the answer lists one value per report.
+One module because single-report, across-report and yes/no answers share the choice of report and
+the statement of a value; apart they would each need the other's private steps.
 """
 
 from __future__ import annotations

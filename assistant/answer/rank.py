@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from assistant.answer.candidates import HEAD_FAR, TAIL, Candidate, VType
 from assistant.query import Target
 from assistant.query.terms import CONCEPT_PREFIX
-from assistant.query.vocabulary import CONCEPT_BY_KEY, MONEY_UNITS, VOCAB, unit_fit
+from assistant.query.vocabulary import CONCEPT_BY_KEY, FEE_REDUCTION, MONEY_UNITS, VOCAB, unit_fit
 from assistant.types import AnswerKind
 from index.tables.labels import PROSE, T2_FEES, TABLE_TWO
 
@@ -156,6 +156,8 @@ def type_fit(target: Target, c: Candidate) -> float | None:
         label = c.head + c.tail
         if T2_FEES in label or "事业性收费" in label:
             return None
+        if FEE_REDUCTION.search(label) and not FEE_REDUCTION.search(target.text):
+            return None  # a reduction (减免…45元) is not what was charged, unless the question asks about it
         if v == VType.NUMBER and c.unit in MONEY_UNITS and any(w in label for w in FEE_WORDS):
             return 3.0
         if v == VType.NEGATIVE and c.role == "fee":

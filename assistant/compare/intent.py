@@ -32,8 +32,6 @@ from assistant.compare.vocab import (
     ANY_BODY,
     BASE_YEAR,
     BODY_KIND_BY_WORD,
-    DATE_YEAR_AFTER,
-    DATE_YEAR_BEFORE,
     DIFFERENCE,
     JOINERS,
     LAST_N_YEARS,
@@ -52,10 +50,10 @@ from assistant.compare.vocab import (
 )
 from assistant.query.issuers import Body, IssuerIndex, ReportScope, resolve_reports
 from assistant.query.targets import Target, split_targets
+from assistant.query.vocabulary import asked_years
 from assistant.types import AnswerKind
 from index.identity.vocab import GOVERNMENT, OFFICE
 
-YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 #: A figure asked "by the words before it" ("最多的区县是哪个"): a body kind after 的 or before 是哪.
 KIND_NEAR = re.compile(
     r"(?:的|各)("
@@ -144,14 +142,7 @@ def request_of(folded: str, scope: ReportScope, index: IssuerIndex, targets: lis
 
 def _years(folded: str) -> list[int]:
     """Years the question asks about, in order: not those that date something ("结转到2026年", "2025年12月")."""
-    years: list[int] = []
-    for m in YEAR.finditer(folded):
-        if DATE_YEAR_BEFORE.search(folded[max(0, m.start() - 6) : m.start()]) or DATE_YEAR_AFTER.match(
-            folded[m.end() :]
-        ):
-            continue
-        years.append(int(m.group(1)))
-    return list(dict.fromkeys(years))
+    return asked_years(folded)
 
 
 def _reports(bodies: list[Body], years: list[int] | None) -> list[str]:

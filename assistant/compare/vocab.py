@@ -18,9 +18,6 @@ RANKING = re.compile(r"排名|排行|排序|排第|名列")
 LEAST = re.compile(r"最少|最低|最小|倒数")
 #: "多了多少/相差/增加…": the question asks for a difference.
 DIFFERENCE = re.compile(r"比(?!例|率|重)|较|增加|减少|增长|下降|上升|相差|差距|差额|差了|差多少|增减|变化|多了|少了")
-#: A year that is a date in the question, not a year asked about: "结转到2026年", "截至2025年12月".
-DATE_YEAR_BEFORE = re.compile(r"(?:截至|截止|结转到?|转到|转至|延至|于)\s*$")
-DATE_YEAR_AFTER = re.compile(r"^\s*\d{1,2}\s*月")
 #: The year a difference is measured against: "比2020年", "相比2019年，…", "与2019年相比" (the other year comes first).
 BASE_YEAR = re.compile(
     r"(?:相比|相较|较|对比|比)于?\s*((?:19|20)\d{2})\s*年|(?:与|和|同|跟)\s*((?:19|20)\d{2})\s*年度?(?:相比|比较|对比|相较)"

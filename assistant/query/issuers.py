@@ -6,6 +6,8 @@ ancestors, organ and its short forms) are read once per catalogue generation int
 (the indexed ones and every division of the gazetteer, so an unindexed place is recognised too),
 and posting lists from each place or organ to the bodies that carry it. A question is read once by
 the automaton; only the bodies its words point to are scored, so no question scans every report.
+One module because the index, the scoring rules and the scope they produce share private types
+(:class:`Body`, :class:`Mention`, ``_Question``) that no other module should see.
 
 Rules (:func:`resolve_reports`):
 
@@ -14,7 +16,9 @@ Rules (:func:`resolve_reports`):
   ``generic.txt``) never make a body a candidate; they only rank (政府办 prefers a government's office).
 * A question naming another place of the same level contradicts a body (``江宁区`` is not
   ``高淳区``); naming a place below the body's deepest one (``清江浦区`` for 淮安市人民政府) leaves it out
-  too. Bodies whose own deepest place is named beat their sub-units and parents.
+  too. Bodies whose own deepest place is named beat their sub-units and parents. An organ named
+  right after a place is that place's (``扬州市卫健委``, ``扬州市政府``): a body of a place below it
+  (the county's 卫健委) is not it, and the question is about a body that is not indexed.
 * Several bodies of the named place: the one whose organ the question names; else the place's
   government, then its office, then the others. A distinctive organ named right after a place that
   no body of that place has (``高淳区教育局``) is not indexed.
@@ -41,6 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
+from assistant.query.vocabulary import asked_years
 from index.identity.names import Place, distinctive, division_at, fold_name, split_issuer, township_at
 from index.identity.store import (
     ALIAS,
@@ -62,7 +67,6 @@ from index.storage.catalogue import ReportRecord
 
 log = logging.getLogger(__name__)
 
-YEAR_IN_QUESTION = re.compile(r"((?:19|20)\d{2})\s*年")
 ZONE = "zone"
 #: Kinds of place that compare by level (a zone only contradicts another zone).
 _ADMINISTRATIVE = ("admin", "township")
@@ -167,17 +171,28 @@ class _Question:
     distinctive_organs: tuple[Mention, ...]
     fulls: frozenset[str]
     office_named: bool
+    #: where an organ word starts right after a place (扬州市|卫健委, 扬州市|政府): that place's own organ
+    organ_starts: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, mentions: list[Mention]) -> _Question:
         organs = tuple(m for m in mentions if m.organs and not m.places)
+        own_forms = _government_forms()
         return cls(
             tuple(m for m in mentions if m.places),
             organs,
             tuple(m for m in organs if any(o.distinctive for o in m.organs)),
             frozenset(v for m in mentions for v in m.fulls),
             any(not o.distinctive and ("办" in o.value or "厅" in o.value) for m in organs for o in m.organs),
+            frozenset(m.start for m in organs if any(o.distinctive or o.value in own_forms for o in m.organs)),
         )
+
+
+@lru_cache(maxsize=1)
+def _government_forms() -> frozenset[str]:
+    """Forms of a place's own government and office (``organs.tsv`` classes government/office: 政府, 政府办 …)."""
+    organs = vocabulary().organs.values()
+    return frozenset(f for o in organs if o.cls in (GOVERNMENT, OFFICE) for f in (o.name, *o.shorts))
 
 
 @lru_cache(maxsize=1)
@@ -444,10 +459,19 @@ def _score(body: Body, question: _Question) -> _Candidate | None:
     evidence = False
     deepest = body.deepest
     place_ends = set()
+    floor = max((p.level for p in body.own.values() if p.kind in _ADMINISTRATIVE), default=0)
     for mention in question.places:
         relation, ref = _relation(body, mention)
         if relation in ("contradicts", "below"):
             return None
+        if (
+            mention.end in question.organ_starts
+            and ref is not None
+            and ref.kind in _ADMINISTRATIVE
+            and ref.level < floor
+            and ref.name not in body.alternate
+        ):
+            return None  # 扬州市卫健委 is the city's organ, not a county's under it
         if relation == "own" and ref is not None:
             evidence = True
             cand.score += 20 + 3 * ref.level
@@ -455,6 +479,8 @@ def _score(body: Body, question: _Question) -> _Candidate | None:
             if deepest is not None and ref.name == deepest.name:
                 cand.deepest_named = True
         elif relation == "ancestor":
+            if mention.end in question.organ_starts and ref is not None and ref.kind in _ADMINISTRATIVE:
+                return None  # the organ of a place above the body (a city's, for a county's body)
             evidence = True
             cand.score += 4
             place_ends.add(mention.end)
@@ -502,10 +528,6 @@ def _spans(mentions: list[Mention], used: list[Mention]) -> list[tuple[int, int]
     return merged
 
 
-def _years_asked(folded: str) -> list[int]:
-    return [int(y) for y in YEAR_IN_QUESTION.findall(folded)]
-
-
 def _index_of(view: Any) -> IssuerIndex:
     """The issuer index of ``view``: an index, an object carrying one, or a store (its current generation)."""
     if isinstance(view, IssuerIndex):
@@ -530,7 +552,7 @@ def resolve_reports(
     is about; ``view`` is an :class:`IssuerIndex`, or a store (the index of its current catalogue
     generation); ``issuer``/``year`` are explicit filters (UI), ``context`` the previous turn's issuer/year."""
     index = _index_of(view)
-    years = _years_asked(question_folded)
+    years = asked_years(question_folded)  # not a year that dates an event (结转到2023年, 2022年底)
     asked_year = year if year is not None else (years[0] if years else None)
     span = sorted(set(years)) if year is None and len(set(years)) >= 2 else []
     scope = ReportScope(year=asked_year, years=[span[0], span[-1]] if span else [])

@@ -12,6 +12,11 @@ the *search form* (simplified, NFKC: ``（`` is ``(``).
 * :data:`KIND_CUES` — words that say which kind of value is asked for.
 * :data:`UNITS`, :data:`UNIT_GROUPS` — the units values carry and which of them answer one another.
 * :data:`QUESTION_WORDS`, :data:`GENERIC_WORDS` — words that are never content, or count little.
+* :data:`DATING_BEFORE`, :data:`DATING_AFTER` — words around a year that make it date an event
+  (结转到2023年, 2022年底) rather than name the report asked about (:func:`asked_years`).
+
+One module because it is data: tables the query and answer code read, kept together so the
+vocabulary is edited in one place.
 
 >>> CONCEPT_BY_KEY["上年结转"].rows
 (('二、上年结转政府信息公开申请数量',),)
@@ -132,7 +137,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "结转下年度",
         r"结转(?:到|至)?下一?年度?(?:继续)?(?:办理)?|转结(?:到|至)?下一?年度?|下一?年度?(?:继续)?办理|顺延|结转(?!上)|"
-        r"正在办理|尚未办结|未办结|没办完|未办完|办理中",
+        r"正在办理|尚未办结|未办结|没办完|未办完|办理中|拖到|拖至|才办",
         "t3row",
         T3,
         ((T3_CARRIED_OUT,),),
@@ -665,6 +670,9 @@ NEXT_HEADING = (
 NOTHING = (
     r"^[\s(（]*(?:无|没有|暂无|本年度无|本年无|无其他需要报告的事项|无其他需要报告事项|无需要报告的事项)[。.;；\s]*$"
 )
+#: Words saying a fee was reduced or waived for some applicants (减免信息处理费45元): such a clause
+#: never says whether 信息处理费 was charged or how much (traditional forms too: facts keep the original).
+FEE_REDUCTION = re.compile(r"[减減](?:免|收|半|少收)|免除|[优優]惠|[缓緩][缴繳交]")
 #: Words that mark a negative statement as an answer ("未收到", "无下年度结转", "零收费").
 NEGATIONS = (
     r"未(?:收到|发生|制发|产生|收取|出现|受理|有|办理|开展|接到|涉及|新增)|没有(?:收到|发生|产生|收取)?|"
@@ -701,3 +709,51 @@ class Vocabulary:
 
 
 VOCAB = Vocabulary()
+
+#: Words right before a year that make it date an event, not name the report asked about
+#: ("结转到2023年办理", "拖到2022年才办", "截至2022年底", "发布于2024年").
+DATING_BEFORE = (
+    "截至",
+    "截止",
+    "结转到",
+    "结转至",
+    "结转",
+    "转到",
+    "转至",
+    "转入",
+    "延至",
+    "延到",
+    "顺延至",
+    "顺延到",
+    "顺延",
+    "拖到",
+    "拖至",
+    "推迟到",
+    "推迟至",
+    "留到",
+    "留至",
+    "于",
+)
+#: Words right after a year that do the same ("2022年底", "2021年底前", "2022年才办", "2025年12月").
+DATING_AFTER = ("底", "末", "初", "前", "以前", "之前", "以后", "之后", "才", r"\d{1,2}\s*月")
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+DATE_YEAR_BEFORE = re.compile(r"(?:" + "|".join(DATING_BEFORE) + r")\s*$")
+DATE_YEAR_AFTER = re.compile(r"^\s*(?:" + "|".join(DATING_AFTER) + ")")
+
+
+def asked_years(folded: str) -> list[int]:
+    """Years a question asks about, in order, without those that date something (:data:`DATING_BEFORE`/``AFTER``).
+
+    >>> asked_years("2023年有几件申请拖到2024年才办")
+    [2023]
+    >>> asked_years("截至2022年底结转到2023年办理的有多少"), asked_years("2021年到2023年的变化")
+    ([], [2021, 2023])
+    """
+    years: list[int] = []
+    for m in YEAR.finditer(folded):
+        if DATE_YEAR_BEFORE.search(folded[max(0, m.start() - 6) : m.start()]) or DATE_YEAR_AFTER.match(
+            folded[m.end() :]
+        ):
+            continue
+        years.append(int(m.group(1)))
+    return list(dict.fromkeys(years))
