@@ -1,4 +1,9 @@
-"""The ``disclosure`` command line: ingest, list, show, delete, re-index, ask, eval, facts, compare, serve."""
+"""The ``disclosure`` command line: ingest, list, show, delete, re-index, ask, eval, facts, compare, serve.
+
+One module for every command: each is a thin click function over plain functions of ``index`` and
+``assistant``, and all share the one error handler, the logging set-up and the output helpers;
+splitting it by command would only spread that shared part.
+"""
 
 from __future__ import annotations
 

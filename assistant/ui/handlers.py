@@ -2,6 +2,10 @@
 
 One :class:`AppContext` per process: one Store shared by the Assistant (reader) and the Indexer
 (the single writer); SQLite WAL lets the chat read while an ingest or re-index writes.
+
+One module for the chat, review and admin handlers: they share :class:`AppContext` and its report
+lookups; sessions are :mod:`assistant.ui.auth`, escaping :mod:`assistant.ui.render`, and each tab's
+layout is a module of its own.
 """
 
 from __future__ import annotations

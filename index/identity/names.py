@@ -18,6 +18,9 @@ An issuer name is read left to right as a chain of places and then an organ:
   dropped (``发展改革局``), and its core without the organ ending when that is distinctive
   (``机关事务``).
 
+One module: reading a name into places and an organ is one left-to-right scan whose steps (known
+division, zone, township, unknown division, organ and its short forms) decide between each other.
+
 >>> name = split_issuer("南京市高淳区人民政府")
 >>> [(p.name, p.stem, p.level) for p in name.places], name.organ, name.organ_class
 ([('南京市', '南京', 2), ('高淳区', '高淳', 3)], '人民政府', 'government')

@@ -15,6 +15,10 @@ are ignored by readers, an interrupted file is retried once and then reported as
 next writer finishes the rest. ``DISCLOSURE_CRASH_AT`` (:mod:`index.ingest.checkpoints`) kills the
 writer at a named point, for tests.
 
+One module: it is the writer's one story (lock, recovery, the two phases, replace, delete, re-index,
+edit), whose steps share the lock and the publish order; the parts that stand alone are already
+apart (publish, dense, recovery, checkpoints).
+
 >>> indexer = Indexer(doctest_settings)
 >>> [(str(r.status), r.issuer, r.year) for r in indexer.ingest([doctest_reports])]
 [('unchanged', '常州市机关事务管理局', 2021)]

@@ -23,6 +23,10 @@ Each page reports progress (:meth:`~index.limits.Budget.progress`).
 
 A missing ``tesseract`` binary or ``chi_sim`` model raises :class:`OcrUnavailable`, one line
 naming the Debian package to install.
+
+One module: the page loop, rendering, Tesseract calls, number re-reads and the time budget are one
+pipeline over a page; geometry (:mod:`index.load.ocr_grid`) and words to text
+(:mod:`index.load.ocr_layout`) are apart.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ serif ``1``), a quote mark without its pair at a cell's edge, and words Tesserac
 twice are dropped. Lines in a much larger type than the page's (titles) are read again on their
 own (:func:`large_lines`), where the Chinese model does better. A table label read with one
 character wrong is read as the template prints it (:func:`snap_label`).
+
+One module: its rules all work on the same line and cell structures built from the word boxes.
 """
 
 from __future__ import annotations

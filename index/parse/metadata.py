@@ -43,6 +43,10 @@ first ``20NN年`` of 总体情况; never the publish date's year.
 Publish date: page metadata (发布日期, 发布时间, 发文日期, 成文日期, 印发日期, 时间), else the signature
 date in the last lines, else a date standing alone on one of the first lines (``2015年3月13日``),
 else the page's 生成日期 (when the document was generated, a last resort).
+
+One module: issuer, year, publish date and title are read from the same metadata rows and first and
+last lines, and each check leans on the others (a report year is never the publish date's year; a
+title names the issuer).
 """
 
 from __future__ import annotations

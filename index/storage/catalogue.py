@@ -11,6 +11,9 @@ Readers only ever see ``ready`` rows. Three ``meta`` rows tell a reader what to 
 
 ``jobs`` holds one row per file whose first phase is running or has failed, so an interrupted
 file is retried once by the next writer and then reported as failed instead of retried forever.
+
+One module: every SQL statement against the catalogue lives here, so the schema, its upgrades and
+the state rules above are read in one place.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 Matching works on a cell's *folded* text (search form: simplified, NFKC, so ``（`` is ``(``)
 with spaces removed; see :func:`squeeze`.
+
+One module: it is mostly the template's label tables (data), with the few functions that match cell
+text to them.
 """
 
 from __future__ import annotations

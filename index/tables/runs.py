@@ -17,6 +17,10 @@ This reader works on the search form (folded text), independent of line and ``|`
   one reading (one column, or one digit per cell).
 
 Every fact quotes its row (label and numbers) verbatim from the original text.
+
+One module: reading runs of numbers against the template's row identities is one algorithm (tokens,
+candidate splits, identity checks, refusal) whose steps share their intermediate state; the digit-
+run segmentation it calls is :mod:`index.tables.segment`.
 """
 
 from __future__ import annotations
