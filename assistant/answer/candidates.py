@@ -184,10 +184,11 @@ def chinese_number(text: str) -> float | None:
 
 
 def parse_number(digits: str, scale: str | None) -> float | None:
+    value: float | None
     try:
         value = float(digits.replace(",", ""))
     except ValueError:
-        value = chinese_number(digits)  # type: ignore[assignment]
+        value = chinese_number(digits)
         if value is None:
             return None
     return value * {"万": 1e4, "亿": 1e8}.get(scale or "", 1)

@@ -459,5 +459,5 @@ def text_places(search_text: str, limit: int = 30) -> list[str]:
     automaton = _place_automaton()
     if automaton is None:
         return []
-    counts: Counter[str] = Counter(name for _, name in automaton.iter(search_text))  # type: ignore[attr-defined]
+    counts: Counter[str] = Counter(name for _, name in automaton.iter(search_text))  # type: ignore[attr-defined]  # pyahocorasick ships no stubs
     return [name for name, _ in counts.most_common(limit)]

@@ -220,7 +220,7 @@ def render_page(document: object, index: int, dpi: int) -> tuple[np.ndarray, int
     """Page ``index`` as a grey image (red seal ink whitened) and the DPI it was rendered at."""
     import numpy as np
 
-    page = document[index]  # type: ignore[index]
+    page = document[index]  # type: ignore[index]  # pypdfium2.PdfDocument, typed as object to keep the import lazy
     try:
         width_pt, height_pt = page.get_size()
         scale = dpi / 72

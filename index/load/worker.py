@@ -41,7 +41,7 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -218,7 +218,7 @@ def run_bounded(
             raise IngestError(source, limits.memory_message()) from None
     _finish(source, started, peak, "ok" if ok else type(value).__name__)
     if ok:
-        return value  # type: ignore[no-any-return]
+        return cast(T, value)
     if isinstance(value, MemoryError):
         shutdown()  # a worker that ran out of memory may be in a bad state
         raise IngestError(source, limits.memory_message())

@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from index.storage.catalogue import ReportRecord, Versions
 from index.storage.lexical import LexicalIndex
@@ -76,11 +76,11 @@ class Snapshot:
         """
         cache = self._derived
         if name in cache.values:
-            return cache.values[name]  # type: ignore[no-any-return]
+            return cast(T, cache.values[name])
         with cache.lock:
             if name not in cache.values:
                 cache.values[name] = builder()
-            return cache.values[name]  # type: ignore[no-any-return]
+            return cast(T, cache.values[name])
 
     def with_dense(self, versions: Versions, dense_ready: frozenset[str]) -> Snapshot:
         """The same reports and lexical index with a newer dense state (derived indexes kept)."""
