@@ -34,7 +34,6 @@ from index.identity.names import split_issuer  # noqa: E402
 from index.identity.store import AdminMetadata, NameRow, name_rows  # noqa: E402
 from index.ingest.indexer import expand_paths  # noqa: E402
 from index.load import load_file  # noqa: E402
-from index.models import ReportState  # noqa: E402
 from index.parse import parse_report  # noqa: E402
 from index.storage.catalogue import ReportRecord  # noqa: E402
 from index.text.searchform import build_search_form, fold_query  # noqa: E402
@@ -66,28 +65,7 @@ def read_reports(folders: list[Path], manifest: dict[str, AdminMetadata]) -> lis
 
 
 def build_index(reports: list[Parsed]) -> IssuerIndex:
-    records = [
-        ReportRecord(
-            id=r.source,
-            source=r.source,
-            sha256="",
-            format="txt",
-            stored_path="",
-            issuer=r.issuer,
-            year=r.year,
-            publish_date=None,
-            title=None,
-            parser=None,
-            encoding=None,
-            warnings=[],
-            sections=[],
-            chunk_count=0,
-            embedding_model="",
-            indexed_at="",
-            state=ReportState.READY,
-        )
-        for r in reports
-    ]
+    records = [ReportRecord.bare(r.source, r.source, r.issuer, r.year) for r in reports]
     return IssuerIndex(records, {r.source: r.names for r in reports})
 
 

@@ -18,7 +18,6 @@ from index.identity.names import distinctive, split_issuer, text_places
 from index.identity.store import name_rows
 from index.identity.vocab import vocabulary
 from index.ingest import Indexer
-from index.models import ReportState
 from index.parse import parse_report
 from index.parse.metadata import find_issuer, find_year, metadata_rows
 from index.storage.catalogue import ReportRecord
@@ -139,25 +138,7 @@ def test_school_year_report_takes_the_year_its_period_ends() -> None:
 
 
 def _record(report_id: str, issuer: str | None, year: int | None) -> ReportRecord:
-    return ReportRecord(
-        id=report_id,
-        source=f"{report_id}.txt",
-        sha256="",
-        format="txt",
-        stored_path="",
-        issuer=issuer,
-        year=year,
-        publish_date=None,
-        title=None,
-        parser=None,
-        encoding=None,
-        warnings=[],
-        sections=[],
-        chunk_count=1,
-        embedding_model="",
-        indexed_at="",
-        state=ReportState.READY,
-    )
+    return ReportRecord.bare(report_id, f"{report_id}.txt", issuer, year, chunk_count=1)
 
 
 #: (report id, issuer written in the report, year); None: the report names itself only as 我局.

@@ -117,6 +117,35 @@ class ReportRecord:
     publish_date_source: str | None = None
     parsed_metadata: dict[str, Any] = field(default_factory=dict)  # what parsing found, when an admin overrode it
 
+    @classmethod
+    def bare(
+        cls, report_id: str, source: str, issuer: str | None, year: int | None, chunk_count: int = 0
+    ) -> ReportRecord:
+        """A ready record with only its names (issuer resolution, benches and tests build these without a catalogue).
+
+        >>> ReportRecord.bare("r1", "r1.txt", "示例市统计局", 2023).state.value
+        'ready'
+        """
+        return cls(
+            id=report_id,
+            source=source,
+            sha256="",
+            format=Path(source).suffix.lstrip(".") or "txt",
+            stored_path="",
+            issuer=issuer,
+            year=year,
+            publish_date=None,
+            title=None,
+            parser=None,
+            encoding=None,
+            warnings=[],
+            sections=[],
+            chunk_count=chunk_count,
+            embedding_model="",
+            indexed_at="",
+            state=ReportState.READY,
+        )
+
     @property
     def sources(self) -> dict[str, str | None]:
         return {"issuer": self.issuer_source, "year": self.year_source, "publish_date": self.publish_date_source}
