@@ -14,10 +14,8 @@ import gradio as gr
 from assistant.ui import compare_handlers as ch
 from assistant.ui import handlers
 from assistant.ui.auth import STAFF_DISABLED_MESSAGE
-from assistant.ui.common import REVIEW_GROUP, shown_errors
+from assistant.ui.common import STAFF_EVENTS, shown_errors, staff_login_row
 from assistant.ui.handlers import AppContext
-
-_PRIVATE: dict[str, Any] = {"api_visibility": "private", "concurrency_id": REVIEW_GROUP, "concurrency_limit": 2}
 
 
 def _plots(view: ch.CompareView | None) -> tuple[Any, Any]:
@@ -41,12 +39,8 @@ def build(ctx: AppContext) -> dict[str, Any]:
         return {}
     token = gr.State(None)
     result = gr.State(None)
-    with gr.Row():
-        user = gr.Textbox(label="核对人员账号", scale=2, elem_id="compare-user")
-        password = gr.Textbox(label="核对人员密码", type="password", scale=2, elem_id="compare-password")
-        login = gr.Button("登录数据对比", variant="primary", scale=1, elem_id="compare-login")
-        logout = gr.Button("退出数据对比", scale=1)
-    status = gr.Markdown("未登录。", elem_id="compare-status")
+    staff = staff_login_row("compare", "登录数据对比", "退出数据对比")
+    status, password = staff.status, staff.password
     with gr.Column(visible=False, elem_id="compare-panel") as panel:
         rows = ch.row_choices()
         with gr.Row():
@@ -118,22 +112,21 @@ def build(ctx: AppContext) -> dict[str, Any]:
         return ch.export_all_facts(ctx, t)
 
     login_outputs = [token, status, panel, password, issuers, years]
-    login.click(compare_login, inputs=[user, password], outputs=login_outputs, **_PRIVATE)
-    password.submit(compare_login, inputs=[user, password], outputs=login_outputs, **_PRIVATE)
-    logout.click(
+    staff.on_login(compare_login, login_outputs)
+    staff.logout.click(
         compare_logout,
         inputs=[token],
         outputs=[token, result, status, panel, table, summary, cited, warnings, line, bar],
-        **_PRIVATE,
+        **STAFF_EVENTS,
     )
     row.change(compare_columns, inputs=[row], outputs=[column], api_visibility="private", queue=False)
     run.click(
         compare_run,
         inputs=[token, row, column, issuers, years],
         outputs=[result, summary, table, line, bar, warnings, cited],
-        **_PRIVATE,
+        **STAFF_EVENTS,
     )
-    table.select(compare_select, inputs=[token, result], outputs=[cited], **_PRIVATE)
-    export.click(compare_export, inputs=[token, result], outputs=[csv_file], **_PRIVATE)
-    export_all.click(compare_export_all, inputs=[token], outputs=[csv_file], **_PRIVATE)
+    table.select(compare_select, inputs=[token, result], outputs=[cited], **STAFF_EVENTS)
+    export.click(compare_export, inputs=[token, result], outputs=[csv_file], **STAFF_EVENTS)
+    export_all.click(compare_export_all, inputs=[token], outputs=[csv_file], **STAFF_EVENTS)
     return {"refresh": compare_open, "inputs": [token], "outputs": [issuers, years]}

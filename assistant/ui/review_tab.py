@@ -13,10 +13,9 @@ import gradio as gr
 
 from assistant.ui import handlers
 from assistant.ui.auth import STAFF_DISABLED_MESSAGE
-from assistant.ui.common import REVIEW_GROUP, shown_errors
+from assistant.ui.common import STAFF_EVENTS, shown_errors, staff_login_row
 from assistant.ui.handlers import RECENT_HEADERS, WRONG_HEADERS, AppContext
 
-_PRIVATE: dict[str, Any] = {"api_visibility": "private", "concurrency_id": REVIEW_GROUP, "concurrency_limit": 2}
 _PLACEHOLDER = "<p>请选择一条回答。</p>"
 
 
@@ -30,12 +29,8 @@ def build(ctx: AppContext) -> dict[str, Any]:
         gr.Markdown(STAFF_DISABLED_MESSAGE, elem_id="review-disabled")
         return {}
     token = gr.State(None)
-    with gr.Row():
-        user = gr.Textbox(label="核对人员账号", scale=2, elem_id="staff-user")
-        password = gr.Textbox(label="核对人员密码", type="password", scale=2, elem_id="staff-password")
-        login = gr.Button("核对人员登录", variant="primary", scale=1)
-        logout = gr.Button("退出核对", scale=1)
-    status = gr.Markdown("未登录。", elem_id="staff-status")
+    staff = staff_login_row("staff", "核对人员登录", "退出核对")
+    status, password = staff.status, staff.password
     with gr.Column(visible=False) as panel:
         with gr.Row():
             entry = gr.Dropdown([], label="选择回答（最近 100 条）", scale=5, elem_id="review-entry")
@@ -105,16 +100,17 @@ def build(ctx: AppContext) -> dict[str, Any]:
         return handlers.export_log(ctx, t)
 
     login_outputs = [token, status, panel, password, entry, recent, wrong]
-    login.click(do_login, inputs=[user, password], outputs=login_outputs, **_PRIVATE)
-    password.submit(do_login, inputs=[user, password], outputs=login_outputs, **_PRIVATE)
-    logout.click(do_logout, inputs=[token], outputs=[token, status, panel, entry, recent, wrong, shown], **_PRIVATE)
-    refresh.click(do_refresh, inputs=[token], outputs=[entry, recent, wrong], **_PRIVATE)
-    entry.change(pick, inputs=[token, entry], outputs=[shown, which], **_PRIVATE)
+    staff.on_login(do_login, login_outputs)
+    staff.logout.click(
+        do_logout, inputs=[token], outputs=[token, status, panel, entry, recent, wrong, shown], **STAFF_EVENTS
+    )
+    refresh.click(do_refresh, inputs=[token], outputs=[entry, recent, wrong], **STAFF_EVENTS)
+    entry.change(pick, inputs=[token, entry], outputs=[shown, which], **STAFF_EVENTS)
     save.click(
         store_verdict,
         inputs=[token, entry, which, verdict, comment],
         outputs=[saved, shown, wrong, comment],
-        **_PRIVATE,
+        **STAFF_EVENTS,
     )
-    export.click(do_export, inputs=[token], outputs=[csv_file], **_PRIVATE)
+    export.click(do_export, inputs=[token], outputs=[csv_file], **STAFF_EVENTS)
     return {"refresh": on_open, "inputs": [token], "outputs": [entry, recent, wrong]}
