@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.types import Passage
+from index.text.searchform import build_search_form
+
 
 def template_report(
     issuer: str = "示例市示例区人民政府",
@@ -620,3 +623,24 @@ def self_referring_report(
     text = text.replace(f"请与{marker}办公室联系", f"请与{self_word}办公室联系")
     text = text.replace(f"\n{marker}\n", "\n")
     return text.replace(marker, self_word)
+
+
+SEED_REPORT = Path(__file__).parent / "data" / "changzhou-jgsw-2021.txt"
+
+
+def seed_passage(text: str, quote: str, n: int = 0) -> Passage:
+    """The passage of the seed report that is exactly ``quote`` (the chunk id ``c{n}``)."""
+    start = text.index(quote)
+    end = start + len(quote)
+    return Passage(
+        chunk_id=f"c{n}",
+        report_id="changzhou-jgsw-2021",
+        source=SEED_REPORT.name,
+        issuer="常州市机关事务管理局",
+        year=2021,
+        section="preamble",
+        start=start,
+        end=end,
+        text=text[start:end],
+        search_text=build_search_form(text[start:end]).text,
+    )

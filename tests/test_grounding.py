@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.llm.grounding import answer_numbers, check_grounding, markers, normalize
 from assistant.types import Passage
-from index.text.searchform import build_search_form
+from tests.factories import SEED_REPORT, seed_passage
 
-REPORT = Path(__file__).parent / "data" / "changzhou-jgsw-2021.txt"
-
-
-def passage_of(text: str, quote: str, n: int = 0) -> Passage:
-    start = text.index(quote)
-    end = start + len(quote)
-    return Passage(
-        chunk_id=f"c{n}",
-        report_id="changzhou-jgsw-2021",
-        source=REPORT.name,
-        issuer="常州市机关事务管理局",
-        year=2021,
-        section="preamble",
-        start=start,
-        end=end,
-        text=text[start:end],
-        search_text=build_search_form(text[start:end]).text,
-    )
+REPORT = SEED_REPORT
 
 
 @pytest.fixture(scope="module")
 def passages() -> list[Passage]:
     text = REPORT.read_text(encoding="utf-8")
-    contact = passage_of(
+    contact = seed_passage(
         text, "(地址:龍城大道1280號行政中心3號樓B座223室;郵編:213022;電話:0519-85685811;傳真:0519-85685800)", 1
     )
-    fees = passage_of(text, "本年度政府信息公開事項未收取任何費用。\n常州市機關事務管理局 2022年1月10日", 2)
-    active = passage_of(text, "2021年,市機關事務管理局主動公開各類政府信息1300余條", 3)
+    fees = seed_passage(text, "本年度政府信息公開事項未收取任何費用。\n常州市機關事務管理局 2022年1月10日", 2)
+    active = seed_passage(text, "2021年,市機關事務管理局主動公開各類政府信息1300余條", 3)
     return [contact, fees, active]
 
 
