@@ -8,12 +8,10 @@ from assistant.llm.grounding import answer_numbers, check_grounding, markers, no
 from assistant.types import Passage
 from tests.factories import SEED_REPORT, seed_passage
 
-REPORT = SEED_REPORT
-
 
 @pytest.fixture(scope="module")
 def passages() -> list[Passage]:
-    text = REPORT.read_text(encoding="utf-8")
+    text = SEED_REPORT.read_text(encoding="utf-8")
     contact = seed_passage(
         text, "(地址:龍城大道1280號行政中心3號樓B座223室;郵編:213022;電話:0519-85685811;傳真:0519-85685800)", 1
     )
