@@ -152,6 +152,7 @@ BODIES = [
     ("zone23", "镇江经济技术开发区管理委员会", 2023),
     ("street23", "镇江市润州区七里甸街道办事处", 2023),
     ("office21", "丹阳市人民政府办公室", 2021),
+    ("market23", "镇江市市场监督管理局", 2023),
     ("audit23", None, 2023),
 ]
 
@@ -189,6 +190,9 @@ def _ask(index: IssuerIndex, question: str, **kwargs: object) -> ReportScope:
         ("润州区各乡镇2023年主动公开了多少条", "rz23"),  # 乡镇 is no township's name
         ("镇江市2023年的政府信息公开申请有多少", "city23"),  # not a 卫健委, 科委 or a district of the city
         ("丹阳市政府办公室2021年的地址", "office21"),
+        ("镇江市场监管局2023年收到几件申请", "market23"),  # the city's 市 written once: 镇江 + 市场监管局
+        ("镇江市市场监管局2023年的电话", "market23"),
+        ("镇江市政府2023年主动公开了多少条", "city23"),  # 市政府 is no organ starting with the unit
         ("丹阳市2021年的地址", "office21"),  # the government's office stands in for the place
         ("句容市审计局2023年的联系电话", "audit23"),  # names itself only as 我局; its text names 句容市
     ],

@@ -331,6 +331,9 @@ class IssuerIndex:
             start = end - len(key) + 1
             found.append(Mention.of(start, end + 1, key, meanings))
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        by_start: dict[int, list[Mention]] = {}
+        for mention in found:
+            by_start.setdefault(mention.start, []).append(mention)
         chosen: list[Mention] = []
         reach = 0
         for mention in found:
@@ -338,9 +341,28 @@ class IssuerIndex:
                 continue
             if not self._confirmed(mention, folded):
                 continue
+            mention = self._unit_shared(mention, by_start) or mention
             chosen.append(mention)
             reach = mention.end
         return self._with_unlisted_places(chosen, folded)
+
+    @staticmethod
+    def _unit_shared(place: Mention, by_start: Mapping[int, list[Mention]]) -> Mention | None:
+        """The place's stem, when its unit character also begins an organ (扬州市场监管局 = 扬州 + 市场监管局).
+
+        Citizens write the city's 市 once where the organ's name starts with it; leftmost-longest would
+        read 扬州市 + 场监管局 and answer from the city government's report.
+        """
+        if not place.places or place.organs or place.fulls:
+            return None
+        unit_at = place.end - 1
+        if not any(o.organs and not o.places and o.end > place.end for o in by_start.get(unit_at, ())):
+            return None
+        values = {p.value for p in place.places}
+        for stem in by_start.get(place.start, ()):
+            if stem.end == unit_at and any(p.value in values for p in stem.places):
+                return stem
+        return None
 
     @staticmethod
     def _with_unlisted_places(chosen: list[Mention], folded: str) -> list[Mention]:
