@@ -48,12 +48,13 @@ class Assistant:
         self._chat_model_loaded = False
 
     def warm_up(self) -> None:
-        """Load the embedder, BM25 and jieba now rather than on the first question."""
+        """Load the embedder, BM25, the issuer index, the vectors and jieba now rather than on the first question."""
         self.store.check_model()
         snapshot = self.store.snapshot()
+        issuer_index(self.store)
         self.store.embeddings.embed_query("预热")
         if snapshot.dense_ready:
-            _ = self.store.vectors  # open Chroma now, not on the first question
+            self.store.vectors.warm()  # open Chroma and load its vectors now, not on the first question
         tokenize("政府信息公开")
 
     @property

@@ -137,6 +137,7 @@ class Store:
         def run() -> None:
             try:
                 fresh = self._open_vectors()
+                fresh.warm()  # here, not on the first question that uses it
                 with self._vectors_lock:
                     current = self._vectors
                     if current is None or current.seen_version < fresh.seen_version:
