@@ -134,10 +134,9 @@ class VectorStore:
         return safe
 
     def warm(self) -> None:
-        """Load the collection's vectors into memory now: an embedded client's first read of them takes
-        ~0.5 s at 100k vectors, which the first question after opening would otherwise wait for."""
-        if not self.shared:
-            self.collection.get(limit=1, include=["embeddings"])
+        """Load the collection's vectors into memory now (in the server, for a server): the first read of
+        them takes ~0.5 s at 100k vectors, which the first question would otherwise wait for."""
+        self.collection.get(limit=1, include=["embeddings"])
 
     def _collection(self) -> Any:
         return self.client.get_or_create_collection(COLLECTION, embedding_function=None, metadata=COLLECTION_METADATA)
