@@ -300,6 +300,7 @@ def _index_keys(c: Candidate, reader: _Reader | None = None) -> None:
             return reader.label_keys(at, at + len(part))
         return label_keys(part)
 
+    mark = CONCEPT_PREFIX  # one character: ``k[0] == mark`` is the cheap form of startswith
     zones: dict[str, float] = {}
     h_at, t_at, c_at = c.at
     cut = max(0, len(c.head) - NEAR)
@@ -311,26 +312,23 @@ def _index_keys(c: Candidate, reader: _Reader | None = None) -> None:
         (c.head[cut:], h_at + cut if h_at >= 0 else -1, HEAD_NEAR),
     )
     own: set[str] = set()
+    tail_keys: set[str] = set()
+    # the weights rise in this order, so a later zone's weight is the highest a key has
     for part, at, weight in parts:
         if not part:
             continue
         found = keys(part, at)
+        if weight == TAIL:
+            tail_keys = found
         if weight > CONTEXT:
             own |= found
-        for key in found:
-            if key.startswith(CONCEPT_PREFIX) and weight in (HEAD_FAR, HEAD_NEAR):
-                continue  # the head's terms are read over the whole head, below
-            if zones.get(key, 0.0) < weight:
-                zones[key] = weight
+        if weight in (HEAD_FAR, HEAD_NEAR):
+            found = {k for k in found if k[0] != mark}  # the head's terms are read over the whole head, below
+        zones.update(dict.fromkeys(found, weight))
     # terms of the head, read whole (a cut between its near and far part must not split "上年结转")
-    head_terms = {k for k in keys(c.head, h_at) if k.startswith(CONCEPT_PREFIX)} if c.head else set()
-    own = (
-        {k for k in own if not k.startswith(CONCEPT_PREFIX)}
-        | head_terms
-        | {k for k in (keys(c.tail, t_at) if c.tail else set()) if k.startswith(CONCEPT_PREFIX)}
-    )
-    for key in head_terms:
-        zones[key] = HEAD_NEAR
+    head_terms = {k for k in keys(c.head, h_at) if k[0] == mark} if c.head else set()
+    own = {k for k in own if k[0] != mark} | head_terms | {k for k in tail_keys if k[0] == mark}
+    zones.update(dict.fromkeys(head_terms, HEAD_NEAR))
     c.zones = zones
     c.own = frozenset(own)
 
