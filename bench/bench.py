@@ -891,8 +891,9 @@ def _growth(results: list[dict[str, Any]]) -> list[str]:
     out += [f"| {name} | ×{y / x:.2f} |" for name, x, y in items if x]
     if a["standin"] != b["standin"]:
         out.append(
-            f"| time to fully embedded | not comparable ({_label(b)} used stand-in vectors; "
-            f"real: {a['ingest_s'] / a['embeddings_computed'] if a['embeddings_computed'] else 0:.2f} s per computed chunk) |"
+            f"| time to fully embedded | not comparable (the {b['size']:,}-report run used stand-in vectors; "
+            f"real, at {a['size']:,}: {a['ingest_s'] / a['embeddings_computed'] if a['embeddings_computed'] else 0:.2f} s "
+            "of ingest per computed chunk) |"
         )
     out.append("")
     return out
